@@ -1,0 +1,184 @@
+"""Settings for the Kallglot Agent Console, read from the environment (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+# --- Kallglot: live or sandbox -------------------------------------------------------------
+KALLGLOT_API_KEY = env.str("KALLGLOT_API_KEY", default="")
+KALLGLOT_SANDBOX = env.bool("KALLGLOT_SANDBOX", default=not KALLGLOT_API_KEY)
+KALLGLOT_SANDBOX_API_KEY = env.str("KALLGLOT_SANDBOX_API_KEY", default="sk_test_sandbox")
+# Where this app is reachable; in sandbox mode the app talks to its own sandbox through it
+# and the sandbox delivers webhooks to it.
+APP_BASE_URL = env.str("APP_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+if KALLGLOT_SANDBOX:
+    KALLGLOT_API_KEY = KALLGLOT_API_KEY or KALLGLOT_SANDBOX_API_KEY
+    KALLGLOT_API_BASE = env.str("KALLGLOT_API_BASE", default=f"{APP_BASE_URL}/sandbox/v1")
+    KALLGLOT_WEBHOOK_SECRET = env.str("KALLGLOT_WEBHOOK_SECRET", default="whsec_sandbox_local")
+else:
+    KALLGLOT_API_BASE = env.str("KALLGLOT_API_BASE", default="https://api.kallglot.com/v1")
+    KALLGLOT_WEBHOOK_SECRET = env.str("KALLGLOT_WEBHOOK_SECRET", default="")
+    if not KALLGLOT_WEBHOOK_SECRET:
+        raise ImproperlyConfigured("KALLGLOT_WEBHOOK_SECRET is required when the sandbox is off.")
+KALLGLOT_API_BASE = KALLGLOT_API_BASE.rstrip("/")
+
+# The sandbox delivers its signed webhooks here (the app's own receiver by default).
+KALLGLOT_SANDBOX_WEBHOOK_URL = env.str(
+    "KALLGLOT_SANDBOX_WEBHOOK_URL", default=f"{APP_BASE_URL}/webhooks/kallglot"
+)
+# The sandbox's webhook retry schedule (kallglot-api.md §4.6) is multiplied by this factor.
+KALLGLOT_SANDBOX_RETRY_SCALE = env.float("KALLGLOT_SANDBOX_RETRY_SCALE", default=1.0)
+
+# Upstream client behaviour (sessions_app/kallglot.py).
+KALLGLOT_TIMEOUT_CONNECT = env.float("KALLGLOT_TIMEOUT_CONNECT", default=3.0)
+KALLGLOT_TIMEOUT_READ = env.float("KALLGLOT_TIMEOUT_READ", default=10.0)
+KALLGLOT_MAX_ATTEMPTS = env.int("KALLGLOT_MAX_ATTEMPTS", default=4)
+KALLGLOT_DEADLINE = env.float("KALLGLOT_DEADLINE", default=20.0)
+
+# --- Django core ---------------------------------------------------------------------------
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not KALLGLOT_SANDBOX:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when the sandbox is off.")
+    SECRET_KEY = "sandbox-only-insecure-key-do-not-use-in-production"
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "csp",
+    "sessions_app",
+    "kallglot_sandbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "kallglot_web.urls"
+ASGI_APPLICATION = "kallglot_web.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes (Daphne workers, the test server) share one file: wait for locks.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A file-backed test database lets a Daphne subprocess serve the test's data.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 10},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "console"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security headers ----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+
+def _stream_origin(api_base: str) -> str:
+    """The WebSocket origin the browser streams audio to (for CSP connect-src)."""
+    parts = urlsplit(api_base)
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    return f"{scheme}://{parts.netloc}"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'", _stream_origin(KALLGLOT_API_BASE)],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
+}
