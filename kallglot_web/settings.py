@@ -52,7 +52,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not KALLGLOT_SANDBOX:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when the sandbox is off.")
-    SECRET_KEY = "sandbox-only-insecure-key-do-not-use-in-production"
+    SECRET_KEY = "sandbox-only-insecure-key-do-not-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
