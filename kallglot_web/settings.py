@@ -46,6 +46,19 @@ KALLGLOT_TIMEOUT_READ = env.float("KALLGLOT_TIMEOUT_READ", default=10.0)
 KALLGLOT_MAX_ATTEMPTS = env.int("KALLGLOT_MAX_ATTEMPTS", default=4)
 KALLGLOT_DEADLINE = env.float("KALLGLOT_DEADLINE", default=20.0)
 
+# Languages offered in the console (codes from kallglot-api.md §5.1; names in languages.py).
+CONSOLE_LANGUAGES = env.list(
+    "CONSOLE_LANGUAGES",
+    default=["en", "de", "es", "fr", "it", "pt", "nl", "pl", "sv", "da", "fi", "no", "cs", "el", "ro", "hu", "tr", "ru", "uk", "ar", "he", "hi", "zh", "ja", "ko"],
+)
+# Per-agent limits on session creation (each session costs an upstream credit).
+SESSION_CREATE_PER_MINUTE = env.int("SESSION_CREATE_PER_MINUTE", default=10)
+MAX_LIVE_SESSIONS_PER_AGENT = env.int("MAX_LIVE_SESSIONS_PER_AGENT", default=3)
+# Status-socket tickets are short-lived; the page fetches a fresh one to reconnect.
+STATUS_TICKET_MAX_AGE = env.int("STATUS_TICKET_MAX_AGE", default=120)
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=256 * 1024)
+WEBHOOK_TOLERANCE_SECONDS = 300
+
 # --- Django core ---------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -102,7 +115,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (Daphne workers, the test server) share one file: wait for locks.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # IMMEDIATE transactions take the write lock up front, so concurrent writers wait for each
+    # other instead of failing on a lock upgrade; WAL lets readers run beside a writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+    )
     # A file-backed test database lets a Daphne subprocess serve the test's data.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -149,6 +166,7 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "sessions_app.errors.csrf_failure"
 
 
 def _stream_origin(api_base: str) -> str:

@@ -13,3 +13,6 @@ urlpatterns = [
 
 if settings.KALLGLOT_SANDBOX:
     urlpatterns.append(path("sandbox/v1/", include("kallglot_sandbox.urls")))
+
+handler404 = "sessions_app.errors.not_found"
+handler500 = "sessions_app.errors.server_error"

@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from sessions_app import consumers
+
+websocket_urlpatterns = [
+    path("sessions/<uuid:session_id>/", consumers.StatusConsumer.as_asgi()),
+]

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sessions_app import health
+from sessions_app import api, health, views, webhooks
 
 urlpatterns = [
+    path("", views.console, name="console"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/sessions", api.sessions_create, name="api-sessions"),
+    path("api/sessions/<uuid:session_id>", api.session_detail, name="api-session"),
+    path("api/sessions/<uuid:session_id>/stream", api.session_stream, name="api-session-stream"),
+    path("api/sessions/<uuid:session_id>/end", api.session_end, name="api-session-end"),
+    path("api/sessions/<uuid:session_id>/events", api.session_events, name="api-session-events"),
+    path("webhooks/kallglot", webhooks.receive, name="webhook"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -117,3 +117,102 @@ def live_server_daphne(
     server = start_daphne(tmp_path_factory.mktemp("daphne"))
     yield server
     server.stop()
+
+
+# --- The cast: alice and bob are agents, charlie supervises. ----------------------------------
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_user(username: str, *, supervisor: bool = False) -> object:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    if supervisor:
+        user.groups.add(Group.objects.get_or_create(name="Supervisors")[0])
+    return user
+
+
+@pytest.fixture
+def alice(db: None) -> object:
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db: None) -> object:
+    return make_user("bob")
+
+
+@pytest.fixture
+def charlie(db: None) -> object:
+    return make_user("charlie", supervisor=True)
+
+
+def client_for(user: object) -> object:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- The sandbox as the upstream peer of in-process tests. -----------------------------------
+
+SANDBOX_KEY = "sk_test_sandbox"
+
+
+@dataclass
+class SandboxControl:
+    """Drives the running sandbox's control API (kallglot_sandbox)."""
+
+    base: str
+
+    def call(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {SANDBOX_KEY}"}
+        response = httpx.request(
+            method, f"{self.base}/{path}", headers=headers, timeout=10, **kwargs
+        )
+        response.raise_for_status()
+        return response
+
+    def reset(self) -> None:
+        self.call("POST", "_control/reset")
+
+    def config(self, **values: object) -> dict:
+        return self.call("POST", "_control/config", json=values).json()
+
+    def fault(self, endpoint: str, status: int, code: str = "", **extra: object) -> None:
+        body = {"endpoint": endpoint, "status": status, "code": code, "count": 1} | extra
+        self.call("POST", "_control/faults", json=body)
+
+    def sessions(self) -> list[dict]:
+        body = self.call("GET", "_control/sessions").json()
+        return body["data"] if isinstance(body, dict) else body
+
+    def session(self, kallglot_id: str) -> dict:
+        return self.call("GET", f"sessions/{kallglot_id}").json()
+
+    def audio(self, kallglot_id: str) -> dict:
+        return self.call("GET", f"_control/sessions/{kallglot_id}/audio").json()
+
+
+# Nothing listens on the discard port: webhooks the sandbox sends there fail fast and are
+# retried harmlessly, so in-process tests never race the server for the database.
+WEBHOOK_SINK = "http://127.0.0.1:9/webhooks/kallglot"
+
+
+@pytest.fixture
+def sandbox(live_server_daphne: LiveServer, settings: object) -> Iterator[SandboxControl]:
+    """The in-process app talks to the live sandbox; the sandbox starts from a clean slate."""
+    from sessions_app.kallglot import reset_clients
+
+    settings.KALLGLOT_API_BASE = live_server_daphne.sandbox_base
+    settings.KALLGLOT_API_KEY = SANDBOX_KEY
+    settings.KALLGLOT_MAX_ATTEMPTS = 2
+    reset_clients()
+    control = SandboxControl(live_server_daphne.sandbox_base)
+    control.reset()
+    control.config(webhook_url=WEBHOOK_SINK)
+    yield control
+    reset_clients()

@@ -1,0 +1,33 @@
+"""Who may see and act on which sessions: agents their own, supervisors everyone's."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from sessions_app.models import CallSession
+
+SUPERVISORS_GROUP = "Supervisors"
+
+
+def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.has_perm("sessions_app.supervise_sessions")
+        or user.groups.filter(name=SUPERVISORS_GROUP).exists()
+    )
+
+
+def visible_sessions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CallSession]:
+    sessions = CallSession.objects.select_related("agent")
+    if is_supervisor(user):
+        return sessions
+    if not user.is_authenticated:
+        return sessions.none()
+    return sessions.filter(agent=user)
+
+
+def find_session(user: AbstractBaseUser | AnonymousUser, public_id: object) -> CallSession | None:
+    """The session if this user may see it; None for unknown and foreign ids alike."""
+    return visible_sessions(user).filter(public_id=public_id).first()

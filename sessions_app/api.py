@@ -1,0 +1,131 @@
+"""The JSON API of design.md §3: thin views that parse, call a service and respond."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from uuid import UUID
+
+from django.http import HttpRequest, JsonResponse
+
+from sessions_app import services, tickets
+from sessions_app.access import find_session
+from sessions_app.errors import ApiError
+from sessions_app.kallglot import Stream
+from sessions_app.models import CallSession, SessionEvent
+from sessions_app.relay import event_message
+from sessions_app.validation import (
+    parse_after,
+    parse_idempotency_key,
+    parse_json,
+    parse_session_request,
+)
+
+logger = logging.getLogger(__name__)
+
+View = Callable[..., JsonResponse]
+
+
+def api_view(method: str) -> Callable[[View], View]:
+    """One HTTP method, signed-in users only, every failure as the JSON error envelope."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+            try:
+                check_request(request, method)
+                return view(request, *args, **kwargs)
+            except ApiError as exc:
+                return exc.response()
+
+        return wrapper
+
+    return decorate
+
+
+def check_request(request: HttpRequest, method: str) -> None:
+    if request.method != method:
+        raise ApiError(405, "method_not_allowed", f"Use {method} here.")
+    if not request.user.is_authenticated:
+        raise ApiError(401, "not_authenticated", "Sign in to continue.")
+
+
+def owned_session(request: HttpRequest, session_id: UUID) -> CallSession:
+    session = find_session(request.user, session_id)
+    if session is None:
+        raise ApiError(404, "not_found", "No such call.", "id")
+    return session
+
+
+def stream_json(stream: Stream | None) -> dict | None:
+    if stream is None:
+        return None
+    return {"url": stream.url, "token": stream.token, "expires_at": stream.expires_at.isoformat()}
+
+
+def session_json(session: CallSession, request: HttpRequest) -> dict:
+    public_id = str(session.public_id)
+    ticket = tickets.issue(request.user.pk, public_id)
+    socket_path = f"/ws/sessions/{public_id}/"
+    return {
+        "id": public_id,
+        "kallglot_id": session.kallglot_id,
+        "status": session.status,
+        "mode": session.mode,
+        "source_language": session.source_language or None,
+        "target_language": session.target_language or None,
+        "metadata": session.metadata,
+        "agent": session.agent.get_username(),
+        "created_at": session.created_at.isoformat(),
+        "started_at": session.started_at.isoformat() if session.started_at else None,
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "duration_seconds": session.duration_seconds,
+        "end_reason": session.end_reason or None,
+        "last_event_seq": session.last_event_seq,
+        "status_socket": f"{socket_path}?ticket={ticket}",
+    }
+
+
+@api_view("POST")
+def sessions_create(request: HttpRequest) -> JsonResponse:
+    session_request = parse_session_request(parse_json(request.body))
+    key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
+    started = services.session_start(
+        agent=request.user, request=session_request, idempotency_key=key
+    )
+    body = session_json(started.session, request) | {"stream": stream_json(started.stream)}
+    return JsonResponse(body, status=201)
+
+
+@api_view("GET")
+def session_detail(request: HttpRequest, session_id: UUID) -> JsonResponse:
+    return JsonResponse(session_json(owned_session(request, session_id), request))
+
+
+@api_view("POST")
+def session_stream(request: HttpRequest, session_id: UUID) -> JsonResponse:
+    session = owned_session(request, session_id)
+    if session.agent_id != request.user.pk:
+        raise ApiError(403, "not_your_call", "Only the agent on this call can stream audio.")
+    return JsonResponse({"stream": stream_json(services.session_stream(session=session))})
+
+
+@api_view("POST")
+def session_end(request: HttpRequest, session_id: UUID) -> JsonResponse:
+    session = services.session_end(session=owned_session(request, session_id), actor=request.user)
+    return JsonResponse(session_json(session, request))
+
+
+@api_view("GET")
+def session_events(request: HttpRequest, session_id: UUID) -> JsonResponse:
+    session = owned_session(request, session_id)
+    after = parse_after(request.GET.get("after"))
+    events = SessionEvent.objects.filter(session=session, seq__gt=after).select_related("session")
+    return JsonResponse(
+        {
+            "session_id": str(session.public_id),
+            "last_event_seq": session.last_event_seq,
+            "events": [event_message(event) for event in events[:500]],
+        }
+    )

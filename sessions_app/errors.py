@@ -1,0 +1,70 @@
+"""The JSON error envelope of design.md §3, and the handlers that use it."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as html_csrf_failure
+
+
+class ApiError(Exception):
+    """An error answered as `{"error": {code, message, param?}}` with an HTTP status."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        param: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.param = param
+        self.retry_after = retry_after
+
+    def response(self) -> JsonResponse:
+        return error_response(self.status, self.code, self.message, self.param, self.retry_after)
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    param: str | None = None,
+    retry_after: int | None = None,
+) -> JsonResponse:
+    error = {"code": code, "message": message}
+    if param:
+        error["param"] = param
+    response = JsonResponse({"error": error}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith(("/api/", "/webhooks/"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if wants_json(request):
+        return error_response(403, "csrf_failed", "The request was refused: reload the page.")
+    return html_csrf_failure(request, reason=reason)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if wants_json(request):
+        return error_response(404, "not_found", "Nothing is here.")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if wants_json(request):
+        return error_response(500, "server_error", "Something went wrong on our side.")
+    from django.views.defaults import server_error as html_server_error
+
+    return html_server_error(request)

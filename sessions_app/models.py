@@ -1,0 +1,166 @@
+"""The app's own record of calls: sessions, their numbered events, and webhook deliveries."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class CallSession(models.Model):
+    """One Kallglot session started from the console; the app's source of truth about it."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Created"
+        ACTIVE = "active", "Live"
+        ENDED = "ended", "Ended"
+
+    class Mode(models.TextChoices):
+        BIDIRECTIONAL = "bidirectional_translation", "Bidirectional translation"
+        ASSISTIVE = "assistive_translation", "Assistive translation"
+        AI_AGENT = "ai_agent", "AI agent"
+        HELP_CHAT_VOICE = "help_chat_voice", "Voice help desk"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kallglot_id = models.CharField("Kallglot id", max_length=64, unique=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_sessions"
+    )
+    mode = models.CharField(max_length=32, choices=Mode)
+    source_language = models.CharField(max_length=8, blank=True)
+    target_language = models.CharField(max_length=8, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.CREATED, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    end_reason = models.CharField(max_length=64, blank=True)
+    upstream_request_id = models.CharField(max_length=128, blank=True)
+    idempotency_key = models.CharField(max_length=128, blank=True)
+    last_event_seq = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("supervise_sessions", "Can see and act on every agent's sessions")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="one_session_per_agent_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kallglot_id} ({self.get_status_display()})"
+
+    ORDER = {Status.CREATED: 0, Status.ACTIVE: 1, Status.ENDED: 2}
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == self.Status.ENDED
+
+    def advance_to(self, status: str) -> bool:
+        """Move the status forward; an older status never undoes a newer one."""
+        if self.ORDER[status] <= self.ORDER[self.status]:
+            return False
+        self.status = status
+        return True
+
+    def mark_started(self, at: datetime | None) -> bool:
+        if at and not self.started_at:
+            self.started_at = at
+        return self.advance_to(self.Status.ACTIVE)
+
+    def mark_ended(
+        self, at: datetime | None, duration: float | None = None, reason: str = ""
+    ) -> bool:
+        self.ended_at = self.ended_at or at or timezone.now()
+        if duration is not None:
+            self.duration_seconds = duration
+        elif self.duration_seconds is None and self.started_at:
+            self.duration_seconds = (self.ended_at - self.started_at).total_seconds()
+        self.end_reason = self.end_reason or reason
+        return self.advance_to(self.Status.ENDED)
+
+    def next_seq(self) -> int:
+        """Allocate the next event number; the UPDATE comes first so it serialises writers."""
+        type(self).objects.filter(pk=self.pk).update(last_event_seq=F("last_event_seq") + 1)
+        self.refresh_from_db(fields=["last_event_seq"])
+        return self.last_event_seq
+
+
+class WebhookEvent(models.Model):
+    """One Kallglot webhook event, stored raw before it is applied (dedupe on `event_id`)."""
+
+    class Outcome(models.TextChoices):
+        RECEIVED = "received", "Received, not applied yet"
+        APPLIED = "applied", "Applied"
+        IGNORED = "ignored", "Stored, nothing to apply"
+        FAILED = "failed", "Failed"
+
+    event_id = models.CharField(max_length=128, unique=True)
+    event_type = models.CharField(max_length=64, db_index=True)
+    kallglot_session_id = models.CharField(max_length=64, blank=True, db_index=True)
+    session = models.ForeignKey(
+        CallSession,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="webhook_events",
+    )
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    event_created_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    deliveries = models.PositiveIntegerField(default=1)
+    outcome = models.CharField(
+        max_length=16, choices=Outcome, default=Outcome.RECEIVED, db_index=True
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.outcome in (self.Outcome.APPLIED, self.Outcome.IGNORED)
+
+
+class SessionEvent(models.Model):
+    """The numbered per-session stream (1, 2, 3…) that pages consume and resume from."""
+
+    session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    webhook_event = models.ForeignKey(
+        WebhookEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["session", "seq"]
+        constraints = [models.UniqueConstraint(fields=["session", "seq"], name="one_event_per_seq")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind}"

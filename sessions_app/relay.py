@@ -1,0 +1,59 @@
+"""The only module that names channel groups or talks to the channel layer.
+
+Events are sent after the transaction that wrote them commits, so a socket never sees an
+event the database does not have; a socket that misses one catches up by sequence number.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from sessions_app.models import CallSession, SessionEvent
+
+logger = logging.getLogger(__name__)
+
+SUPERVISORS = "supervisors"
+
+
+def session_group(session: CallSession) -> str:
+    return f"session.{session.public_id.hex}"
+
+
+def event_message(event: SessionEvent) -> dict:
+    """The JSON a socket receives for one numbered event."""
+    return {
+        "type": "event",
+        "session_id": str(event.session.public_id),
+        "seq": event.seq,
+        "kind": event.kind,
+        "at": event.occurred_at.isoformat(),
+        "data": event.data,
+    }
+
+
+def publish(event: SessionEvent) -> None:
+    """Relay a numbered event to the session's sockets and the supervisors, after commit."""
+    message = {"type": "session.event", "event": event_message(event)}
+    groups = (session_group(event.session), SUPERVISORS)
+    transaction.on_commit(lambda: _send(groups, message))
+
+
+def _send(groups: tuple[str, ...], message: dict) -> None:
+    layer = get_channel_layer()
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, message)
+        except Exception:  # the event is stored; sockets resync by seq
+            logger.warning("relay to %s failed; clients will resync", group, exc_info=True)
+
+
+async def join_session(layer: object, channel_name: str, session: CallSession) -> None:
+    await layer.group_add(session_group(session), channel_name)
+
+
+async def leave_session(layer: object, channel_name: str, session: CallSession) -> None:
+    await layer.group_discard(session_group(session), channel_name)

@@ -1,0 +1,101 @@
+"""Parse and validate what the browser sends; every problem becomes a 400 ApiError."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+
+from sessions_app import languages
+from sessions_app.errors import ApiError
+from sessions_app.models import CallSession
+
+CRM_FIELDS = ("external_call_id", "customer_id", "ticket_id")
+METADATA_MAX_KEYS = 20
+METADATA_MAX_VALUE = 500
+METADATA_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    mode: str
+    source_language: str
+    target_language: str
+    metadata: dict[str, str]
+
+
+def parse_json(raw: bytes) -> dict:
+    try:
+        body = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
+    return body
+
+
+def parse_session_request(body: dict) -> SessionRequest:
+    return SessionRequest(
+        mode=parse_mode(body.get("mode")),
+        source_language=parse_language(body.get("source_language"), "source_language"),
+        target_language=parse_language(body.get("target_language"), "target_language"),
+        metadata=parse_metadata(body.get("metadata")),
+    )
+
+
+def parse_mode(value: object) -> str:
+    if value in CallSession.Mode.values:
+        return str(value)
+    choices = ", ".join(CallSession.Mode.values)
+    raise ApiError(400, "invalid_mode", f"Choose a mode: one of {choices}.", "mode")
+
+
+def parse_language(value: object, param: str) -> str:
+    """A language code from the configured list, or "" for auto-detect."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str) and languages.is_offered(value):
+        return value
+    raise ApiError(400, "invalid_language", f"'{value}' is not a language we offer.", param)
+
+
+def parse_metadata(value: object) -> dict[str, str]:
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise ApiError(400, "invalid_metadata", "Metadata must be an object.", "metadata")
+    if len(value) > METADATA_MAX_KEYS:
+        message = f"Metadata may have at most {METADATA_MAX_KEYS} keys."
+        raise ApiError(400, "invalid_metadata", message, "metadata")
+    for key, item in value.items():
+        check_metadata_item(key, item)
+    return {key: item for key, item in value.items() if item != ""}
+
+
+def check_metadata_item(key: str, item: object) -> None:
+    if not METADATA_KEY.match(key):
+        message = "Metadata keys are 1-40 letters, digits, '_', '.' or '-'."
+        raise ApiError(400, "invalid_metadata", message, f"metadata.{key[:40]}")
+    if not isinstance(item, str) or len(item) > METADATA_MAX_VALUE:
+        message = f"Metadata values are text of at most {METADATA_MAX_VALUE} characters."
+        raise ApiError(400, "invalid_metadata", message, f"metadata.{key}")
+
+
+def parse_idempotency_key(value: str | None) -> str:
+    """The browser's per-click key, or a fresh one when it sent none."""
+    if value is None:
+        return uuid.uuid4().hex
+    if not IDEMPOTENCY_KEY.match(value):
+        message = "Idempotency-Key must be 1-100 visible ASCII characters."
+        raise ApiError(400, "invalid_idempotency_key", message, "Idempotency-Key")
+    return value
+
+
+def parse_after(value: str | None) -> int:
+    if value in (None, ""):
+        return 0
+    if value.isdigit() and len(value) < 10:
+        return int(value)
+    raise ApiError(400, "invalid_after", "'after' must be a whole number.", "after")

@@ -1,0 +1,47 @@
+"""Pages for agents: the console (everything else is JSON in api.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sessions_app import languages
+from sessions_app.models import CallSession
+from sessions_app.validation import CRM_FIELDS
+
+API_URLS = {
+    "sessions": "/api/sessions",
+    "session": "/api/sessions/{id}",
+    "stream": "/api/sessions/{id}/stream",
+    "end": "/api/sessions/{id}/end",
+    "events": "/api/sessions/{id}/events",
+}
+
+
+def prefill(request: HttpRequest) -> dict:
+    """The console form's starting values from the query string (CRM context included)."""
+    query = request.GET
+    mode = query.get("mode")
+    language_codes = {item["code"] for item in languages.offered()}
+    source, target = query.get("source_language"), query.get("target_language")
+    return {
+        "mode": mode if mode in CallSession.Mode.values else None,
+        "source_language": source if source in language_codes else None,
+        "target_language": target if target in language_codes else None,
+        "metadata": {key: query[key][:500] for key in CRM_FIELDS if query.get(key)},
+    }
+
+
+@require_GET
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    config = {
+        "urls": API_URLS,
+        "modes": [{"value": value, "label": label} for value, label in CallSession.Mode.choices],
+        "languages": languages.offered(),
+        "prefill": prefill(request),
+        "user": {"username": request.user.get_username()},
+    }
+    return render(request, "sessions_app/console.html", {"console_config": config})

@@ -1,0 +1,54 @@
+"""Per-agent limits: each session costs an upstream credit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def create(client, key: str):
+    body = json.dumps({"mode": "bidirectional_translation"})
+    return client.post(
+        "/api/sessions", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+    )
+
+
+def test_it_limits_how_many_calls_an_agent_starts_per_minute(sandbox, alice, bob, settings):
+    settings.SESSION_CREATE_PER_MINUTE = 2
+    client = client_for(alice)
+    assert [create(client, key).status_code for key in ("a", "b")] == [201, 201]
+
+    response = create(client, "c")
+
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert create(client_for(bob), "a").status_code == 201
+    assert len(sandbox.sessions()) == 3
+
+
+def test_a_replayed_click_does_not_count_against_the_limit(sandbox, alice, settings):
+    settings.SESSION_CREATE_PER_MINUTE = 1
+    client = client_for(alice)
+
+    assert create(client, "a").status_code == 201
+    assert create(client, "a").status_code == 201
+
+
+def test_it_limits_open_calls_per_agent(sandbox, alice, settings):
+    settings.MAX_LIVE_SESSIONS_PER_AGENT = 1
+    client = client_for(alice)
+    first = create(client, "a").json()
+
+    refused = create(client, "b")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "too_many_live_sessions"
+    assert refused["Retry-After"]
+
+    client.post(f"/api/sessions/{first['id']}/end")
+    assert create(client, "c").status_code == 201

@@ -1,0 +1,104 @@
+"""Valid deliveries are stored, applied once, and numbered as session events."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessions_app.models import CallSession, SessionEvent, WebhookEvent
+from tests.webhooks.helpers import deliver, envelope, session_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(alice) -> CallSession:
+    return CallSession.objects.create(kallglot_id="sess_A1", agent=alice, mode="ai_agent")
+
+
+def started(event_id: str = "evt_start") -> dict:
+    data = session_data("sess_A1", "active", started_at="2026-03-26T11:00:15Z")
+    return envelope("session.started", data, event_id)
+
+
+def test_it_applies_a_started_session(client, session):
+    response = deliver(client, started())
+
+    assert response.status_code == 200
+    assert response.json() == {"received": "evt_start", "outcome": "applied"}
+    session.refresh_from_db()
+    assert session.status == "active"
+    assert session.started_at.isoformat() == "2026-03-26T11:00:15+00:00"
+    event = WebhookEvent.objects.get()
+    assert (event.event_type, event.session, event.outcome) == (
+        "session.started",
+        session,
+        "applied",
+    )
+    assert event.headers["Kallglot-Signature"].startswith("t=")
+    assert event.processed_at is not None
+    assert list(session.events.values_list("seq", "kind")) == [(1, "session.started")]
+
+
+def test_a_duplicate_is_answered_200_and_not_applied_again(client, session):
+    deliver(client, started())
+    response = deliver(client, started())
+
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "applied"
+    assert SessionEvent.objects.count() == 1
+    assert WebhookEvent.objects.get().deliveries == 2
+
+
+def test_an_unknown_type_is_stored_and_acknowledged(client, session):
+    response = deliver(client, envelope("session.teleported", {"id": "sess_A1"}))
+
+    assert response.status_code == 200
+    assert WebhookEvent.objects.get().outcome == "ignored"
+    assert not SessionEvent.objects.exists()
+
+
+def test_an_unknown_session_is_stored_and_acknowledged(client, db):
+    response = deliver(client, envelope("session.started", session_data("sess_NOPE", "active")))
+
+    assert response.status_code == 200
+    event = WebhookEvent.objects.get()
+    assert (event.outcome, event.kallglot_session_id, event.session) == (
+        "ignored",
+        "sess_NOPE",
+        None,
+    )
+
+
+def test_a_transcript_segment_becomes_a_caption_event(client, session):
+    data = {
+        "session_id": "sess_A1",
+        "sequence": 3,
+        "speaker": "customer",
+        "language": "es",
+        "text": "Hola",
+        "translation": {"language": "en", "text": "Hello"},
+        "timestamp": "2026-03-26T11:00:20Z",
+    }
+    deliver(client, envelope("transcript.segment", data))
+
+    event = session.events.get()
+    assert event.kind == "transcript.segment"
+    assert event.data == {k: data[k] for k in ("sequence", "speaker", "language", "text")} | {
+        "translation": {"language": "en", "text": "Hello"}
+    }
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "transcript.ready",
+        "recording.ready",
+        "recording.failed",
+        "analysis.complete",
+        "analysis.failed",
+    ],
+)
+def test_after_call_events_reach_the_timeline(client, session, event_type):
+    deliver(client, envelope(event_type, {"id": "x_1", "session_id": "sess_A1", "status": "ready"}))
+
+    assert list(session.events.values_list("kind", flat=True)) == [event_type]

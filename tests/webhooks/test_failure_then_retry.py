@@ -1,0 +1,39 @@
+"""A delivery that fails while being applied is kept, answered 5xx, and applied on retry."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessions_app.models import CallSession, WebhookEvent
+from tests.webhooks.helpers import deliver, envelope, session_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_failed_apply_is_stored_and_the_retry_applies_it_once(client, alice, sandbox, settings):
+    upstream = sandbox.call("POST", "sessions", json={"mode": "ai_agent"}).json()
+    sandbox.call("POST", f"sessions/{upstream['id']}/end")
+    session = CallSession.objects.create(kallglot_id=upstream["id"], agent=alice, mode="ai_agent")
+    # The event carries no end time, so the app re-reads the session upstream: make that fail.
+    event = envelope("session.ended", session_data(upstream["id"], "ended"), "evt_retry")
+    sandbox.fault("sessions.retrieve", 503, "service_unavailable", count=2)
+
+    first = deliver(client, event)
+
+    assert first.status_code == 500
+    stored = WebhookEvent.objects.get()
+    assert stored.outcome == "failed"
+    assert "KallglotError" in stored.error
+    session.refresh_from_db()
+    assert session.status == "created"
+
+    second = deliver(client, event)
+    third = deliver(client, event)
+
+    assert (second.status_code, third.status_code) == (200, 200)
+    session.refresh_from_db()
+    assert session.status == "ended"
+    assert session.ended_at is not None
+    assert list(session.events.values_list("kind", flat=True)) == ["session.ended"]
+    stored.refresh_from_db()
+    assert (stored.outcome, stored.deliveries, stored.error) == ("applied", 3, "")
