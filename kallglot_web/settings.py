@@ -49,7 +49,33 @@ KALLGLOT_DEADLINE = env.float("KALLGLOT_DEADLINE", default=20.0)
 # Languages offered in the console (codes from kallglot-api.md §5.1; names in languages.py).
 CONSOLE_LANGUAGES = env.list(
     "CONSOLE_LANGUAGES",
-    default=["en", "de", "es", "fr", "it", "pt", "nl", "pl", "sv", "da", "fi", "no", "cs", "el", "ro", "hu", "tr", "ru", "uk", "ar", "he", "hi", "zh", "ja", "ko"],
+    default=[
+        "en",
+        "de",
+        "es",
+        "fr",
+        "it",
+        "pt",
+        "nl",
+        "pl",
+        "sv",
+        "da",
+        "fi",
+        "no",
+        "cs",
+        "el",
+        "ro",
+        "hu",
+        "tr",
+        "ru",
+        "uk",
+        "ar",
+        "he",
+        "hi",
+        "zh",
+        "ja",
+        "ko",
+    ],
 )
 # Per-agent limits on session creation (each session costs an upstream credit).
 SESSION_CREATE_PER_MINUTE = env.int("SESSION_CREATE_PER_MINUTE", default=10)
