@@ -10,15 +10,21 @@ from django.urls import path
 from sessions_app.routing import websocket_urlpatterns as app_patterns
 
 
-def _routes() -> list:
+def build() -> object:
     # The app's sockets are browser-facing and origin-checked; the sandbox's stream socket
     # stands in for Kallglot, which authenticates by stream token from any origin.
-    routes = [path("ws/", AllowedHostsOriginValidator(URLRouter(app_patterns)))]
-    if settings.KALLGLOT_SANDBOX:
-        from kallglot_sandbox.routing import websocket_urlpatterns as sandbox_patterns
+    app = AllowedHostsOriginValidator(URLRouter([path("ws/", URLRouter(app_patterns))]))
+    if not settings.KALLGLOT_SANDBOX:
+        return app
+    from kallglot_sandbox.routing import websocket_urlpatterns as sandbox_patterns
 
-        routes.append(path("sandbox/v1/", URLRouter(sandbox_patterns)))
-    return routes
+    sandbox = URLRouter([path("sandbox/v1/", URLRouter(sandbox_patterns))])
+
+    async def route(scope: dict, receive: object, send: object) -> None:
+        target = sandbox if scope["path"].startswith("/sandbox/") else app
+        await target(scope, receive, send)
+
+    return route
 
 
-websocket_application = URLRouter(_routes())
+websocket_application = build()
