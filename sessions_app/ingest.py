@@ -12,15 +12,24 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from sessions_app import services
+from sessions_app import aftercall, services
+from sessions_app.kallglot import Analysis as UpstreamAnalysis
+from sessions_app.kallglot import Recording as UpstreamRecording
 from sessions_app.kallglot import Session as UpstreamSession
-from sessions_app.kallglot import get_client, parse_session
+from sessions_app.kallglot import (
+    Transcript,
+    get_client,
+    parse_analysis,
+    parse_recording,
+    parse_session,
+)
 from sessions_app.models import CallSession, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -94,7 +103,7 @@ def webhook_apply(*, event: WebhookEvent) -> str:
         raise
 
 
-def apply_locked(event: WebhookEvent, envelope: Envelope, hint: UpstreamSession | None) -> str:
+def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
     event = WebhookEvent.objects.select_for_update().get(pk=event.pk)
     if event.is_done:  # a concurrent delivery of the same event got here first
         return event.outcome
@@ -115,12 +124,21 @@ def apply_locked(event: WebhookEvent, envelope: Envelope, hint: UpstreamSession 
     return event.outcome
 
 
-def upstream_hint(envelope: Envelope) -> UpstreamSession | None:
-    """Session events carry a partial session; re-read it upstream when a fact is missing."""
-    if not envelope.event_type.startswith("session.") or envelope.event_type.count(".") != 1:
+def upstream_hint(envelope: Envelope) -> object:
+    """What upstream says about the event's resource, read before the transaction.
+
+    Webhook `data` is a hint: where it lacks what the app relies on, the resource is
+    re-read over REST. Events of unknown sessions or types need nothing.
+    """
+    prefetch = PREFETCH.get(envelope.event_type)
+    if prefetch is None:
         return None
     if not CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).exists():
         return None
+    return prefetch(envelope)
+
+
+def session_hint(envelope: Envelope) -> UpstreamSession:
     session = parse_session(envelope.data)
     missing_start = session.status == "active" and session.started_at is None
     missing_end = session.status == "ended" and session.ended_at is None
@@ -129,45 +147,95 @@ def upstream_hint(envelope: Envelope) -> UpstreamSession | None:
     return session
 
 
+def transcript_hint(envelope: Envelope) -> Transcript:
+    return get_client().get_transcript(envelope.kallglot_session_id)
+
+
+def recording_hint(envelope: Envelope) -> UpstreamRecording:
+    if "status" in envelope.data:
+        return parse_recording(envelope.data)
+    return get_client().get_recording(str(envelope.data.get("id")))
+
+
+def analysis_hint(envelope: Envelope) -> UpstreamAnalysis:
+    if "status" in envelope.data:
+        return parse_analysis(envelope.data)
+    return get_client().get_analysis(str(envelope.data.get("id")))
+
+
+PREFETCH: dict[str, Callable[[Envelope], object]] = {
+    "session.created": session_hint,
+    "session.started": session_hint,
+    "session.ended": session_hint,
+    "transcript.ready": transcript_hint,
+    "recording.ready": recording_hint,
+    "recording.failed": recording_hint,
+    "analysis.complete": analysis_hint,
+    "analysis.failed": analysis_hint,
+}
+
+
+def occurred(envelope: Envelope) -> datetime:
+    return parse_datetime(envelope.created_at or "") or timezone.now()
+
+
 def on_session_event(
-    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: UpstreamSession | None
+    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: UpstreamSession
 ) -> None:
-    if hint is not None:
-        services.session_sync(session=session, upstream=hint, webhook_event=event)
+    services.session_sync(session=session, upstream=hint, webhook_event=event)
 
 
-def on_timeline_event(kind: str) -> Callable[..., None]:
-    def handle(
-        session: CallSession,
-        envelope: Envelope,
-        event: WebhookEvent,
-        hint: UpstreamSession | None,
-    ) -> None:
-        occurred = parse_datetime(envelope.created_at or "") or timezone.now()
-        data = timeline_data(envelope)
-        services.record_event(session, kind, data, occurred, webhook_event=event)
-
-    return handle
+def on_segment(session: CallSession, envelope: Envelope, event: WebhookEvent, hint: None) -> None:
+    keys = ("sequence", "speaker", "language", "text", "translation")
+    data = {key: envelope.data[key] for key in keys if key in envelope.data}
+    services.record_event(
+        session, "transcript.segment", data, occurred(envelope), webhook_event=event
+    )
 
 
-def timeline_data(envelope: Envelope) -> dict:
-    """What the page needs about a non-lifecycle event (never the raw upstream object)."""
-    data = envelope.data
-    if envelope.event_type == "transcript.segment":
-        keys = ("sequence", "speaker", "language", "text", "translation")
-    else:
-        keys = ("id", "status", "error")
-    return {key: data[key] for key in keys if key in data}
+def on_transcript(
+    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: Transcript
+) -> None:
+    turns = aftercall.transcript_store(session, hint)
+    data = {"status": hint.status, "turns": turns}
+    services.record_event(
+        session, "transcript.ready", data, occurred(envelope), webhook_event=event
+    )
+
+
+def on_recording(
+    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: UpstreamRecording
+) -> None:
+    recording = aftercall.recording_store(session, hint)
+    data = {
+        "id": str(recording.public_id),
+        "status": recording.status,
+        "duration_seconds": recording.duration_seconds,
+        "audio_url": f"/recordings/{recording.public_id}/audio",
+    }
+    services.record_event(
+        session, envelope.event_type, data, occurred(envelope), webhook_event=event
+    )
+
+
+def on_analysis(
+    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: UpstreamAnalysis
+) -> None:
+    analysis = aftercall.analysis_store(session, hint)
+    data = aftercall.analysis_json(analysis)
+    services.record_event(
+        session, envelope.event_type, data, occurred(envelope), webhook_event=event
+    )
 
 
 HANDLERS: dict[str, Callable[..., None]] = {
     "session.created": on_session_event,
     "session.started": on_session_event,
     "session.ended": on_session_event,
-    "transcript.segment": on_timeline_event("transcript.segment"),
-    "transcript.ready": on_timeline_event("transcript.ready"),
-    "recording.ready": on_timeline_event("recording.ready"),
-    "recording.failed": on_timeline_event("recording.failed"),
-    "analysis.complete": on_timeline_event("analysis.complete"),
-    "analysis.failed": on_timeline_event("analysis.failed"),
+    "transcript.segment": on_segment,
+    "transcript.ready": on_transcript,
+    "recording.ready": on_recording,
+    "recording.failed": on_recording,
+    "analysis.complete": on_analysis,
+    "analysis.failed": on_analysis,
 }

@@ -43,6 +43,8 @@ class CallSession(models.Model):
     upstream_request_id = models.CharField(max_length=128, blank=True)
     idempotency_key = models.CharField(max_length=128, blank=True)
     last_event_seq = models.PositiveIntegerField(default=0)
+    transcript_status = models.CharField(max_length=16, blank=True)
+    transcript_fetched_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -164,3 +166,88 @@ class SessionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
+
+
+class TranscriptTurn(models.Model):
+    """One turn of a call's transcript, kept so history outlives upstream retention."""
+
+    session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="turns")
+    sequence = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=32)
+    language = models.CharField(max_length=8, blank=True)
+    text = models.TextField()
+    translation_language = models.CharField(max_length=8, blank=True)
+    translation_text = models.TextField(blank=True)
+    spoken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "sequence"], name="one_turn_per_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sequence}. {self.speaker}: {self.text[:40]}"
+
+
+class Recording(models.Model):
+    """A call recording's metadata; the audio itself is streamed from Kallglot on demand."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kallglot_id = models.CharField("Kallglot id", max_length=64, unique=True)
+    session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="recordings")
+    status = models.CharField(max_length=16, choices=Status, default=Status.PROCESSING)
+    channel = models.CharField(max_length=16, blank=True)
+    format = models.CharField(max_length=16, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    sample_rate = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kallglot_id} ({self.get_status_display()})"
+
+
+class Analysis(models.Model):
+    """A post-call analysis requested from Kallglot, and its result once complete."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    kallglot_id = models.CharField("Kallglot id", max_length=64, unique=True)
+    session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="analyses")
+    status = models.CharField(max_length=16, choices=Status, default=Status.PROCESSING)
+    profile = models.CharField(max_length=64, default="default")
+    include = models.JSONField(default=list, blank=True)
+    summary = models.TextField(blank=True)
+    sentiment = models.JSONField(null=True, blank=True)
+    compliance = models.JSONField(null=True, blank=True)
+    performance = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "-created_at"]
+        verbose_name_plural = "analyses"
+
+    def __str__(self) -> str:
+        return f"{self.kallglot_id} ({self.get_status_display()})"

@@ -88,17 +88,68 @@ def test_a_transcript_segment_becomes_a_caption_event(client, session):
     }
 
 
-@pytest.mark.parametrize(
-    "event_type",
-    [
-        "transcript.ready",
-        "recording.ready",
-        "recording.failed",
-        "analysis.complete",
-        "analysis.failed",
-    ],
-)
-def test_after_call_events_reach_the_timeline(client, session, event_type):
-    deliver(client, envelope(event_type, {"id": "x_1", "session_id": "sess_A1", "status": "ready"}))
+RECORDING = {
+    "id": "rec_01HABC987654321",
+    "object": "recording",
+    "session_id": "sess_A1",
+    "status": "ready",
+    "channel": "mixed",
+    "duration": 12.5,
+    "format": "wav",
+    "size": 200000,
+    "sample_rate": 8000,
+    "download_url": "/v1/recordings/rec_01HABC987654321/audio",
+    "created_at": "2026-03-26T11:04:30Z",
+}
+ANALYSIS = {
+    "id": "anl_01HDEF456789012",
+    "object": "analysis",
+    "session_id": "sess_A1",
+    "status": "completed",
+    "profile": "default",
+    "summary": "The customer asked about an order.",
+    "sentiment": {"customer": "positive", "agent": "neutral"},
+    "compliance": {"status": "ok", "flags": []},
+    "performance": {"score": 0.86},
+    "created_at": "2026-03-26T11:05:00Z",
+    "completed_at": "2026-03-26T11:05:02Z",
+}
 
-    assert list(session.events.values_list("kind", flat=True)) == [event_type]
+
+def test_a_ready_recording_is_kept_and_reaches_the_timeline(client, session):
+    deliver(client, envelope("recording.ready", RECORDING))
+
+    recording = session.recordings.get()
+    assert (recording.kallglot_id, recording.status, recording.duration_seconds) == (
+        "rec_01HABC987654321",
+        "ready",
+        12.5,
+    )
+    event = session.events.get()
+    assert event.kind == "recording.ready"
+    assert event.data["audio_url"] == f"/recordings/{recording.public_id}/audio"
+
+
+def test_a_failed_recording_is_kept_as_failed(client, session):
+    deliver(client, envelope("recording.failed", RECORDING | {"status": "failed"}))
+
+    assert session.recordings.get().status == "failed"
+    assert session.events.get().kind == "recording.failed"
+
+
+def test_a_completed_analysis_is_kept_with_its_result(client, session):
+    deliver(client, envelope("analysis.complete", ANALYSIS))
+
+    analysis = session.analyses.get()
+    assert analysis.summary == "The customer asked about an order."
+    assert analysis.performance == {"score": 0.86}
+    event = session.events.get()
+    assert event.kind == "analysis.complete"
+    assert event.data["summary"] == analysis.summary
+
+
+def test_a_late_processing_analysis_does_not_undo_a_result(client, session):
+    deliver(client, envelope("analysis.complete", ANALYSIS))
+    deliver(client, envelope("analysis.failed", ANALYSIS | {"status": "processing"}))
+
+    assert session.analyses.get().status == "completed"
