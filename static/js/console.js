@@ -1,0 +1,347 @@
+// The agent console: the call's state machine and the page around it.
+//   idle → starting → connecting → live → ending → ended, and error from anywhere.
+// An ended call is never replaced by a new one without the agent pressing Start.
+
+import { Api } from "./api.js";
+import { Captions } from "./captions.js";
+import { openMicrophone } from "./mic.js";
+import { Playback } from "./playback.js";
+import { CallStream } from "./stream.js";
+
+const STATES = {
+  idle: { label: "Ready", next: ["starting"] },
+  starting: { label: "Starting…", next: ["connecting", "error"] },
+  connecting: { label: "Connecting…", next: ["live", "ending", "ended", "error"] },
+  live: { label: "Live", next: ["connecting", "ending", "ended", "error"] },
+  ending: { label: "Ending…", next: ["ended", "error"] },
+  ended: { label: "Call ended", next: ["starting"] },
+  error: { label: "Problem", next: ["starting", "connecting", "ending", "ended"] },
+};
+const START_LABELS = { ended: "Start a new call", error: "Try again" };
+const IN_CALL = new Set(["starting", "connecting", "live", "ending"]);
+const END_REASONS = {
+  explicit_end: "ended by you",
+  api_end: "ended",
+  idle_timeout: "ended after a long silence",
+  session_ended: "ended elsewhere",
+};
+
+const config = JSON.parse(document.getElementById("console-config").textContent);
+const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
+const api = new Api(config.urls, csrfToken);
+const $ = (id) => document.getElementById(id);
+const ui = {
+  root: $("console"),
+  form: $("setup"),
+  fields: $("setup-fields"),
+  mode: $("mode"),
+  source: $("source-language"),
+  target: $("target-language"),
+  start: $("start"),
+  end: $("end"),
+  mute: $("mute"),
+  meter: $("mic-level"),
+  muted: $("muted-banner"),
+  stateLabel: $("state-label"),
+  stateDetail: $("state-detail"),
+  timer: $("call-timer"),
+  alert: $("alert"),
+  callInfo: $("call-info"),
+};
+const captions = new Captions($("captions"), $("captions-empty"));
+
+let state = "idle";
+let call = null; // the current (or last) call: session, stream, mic, playback, audio context
+let muted = false;
+let blockedUntil = 0; // after a 429, Start waits for Retry-After
+const counters = { framesSent: 0, framesMuted: 0 };
+
+// --- state ---------------------------------------------------------------------------------
+
+function setState(next, detail = "") {
+  if (next !== state && !STATES[state].next.includes(next)) {
+    console.warn(`console: ignored transition ${state} → ${next}`);
+    return false;
+  }
+  state = next;
+  ui.root.dataset.state = next;
+  ui.stateLabel.textContent = STATES[next].label;
+  ui.stateDetail.textContent = detail;
+  render();
+  return true;
+}
+
+// After an error, a call that has not ended upstream can be reconnected or ended.
+function resumable() {
+  return state === "error" && Boolean(call && call.session && !call.over);
+}
+
+function render() {
+  const open = resumable();
+  ui.fields.disabled = IN_CALL.has(state) || open;
+  ui.start.disabled = IN_CALL.has(state) || Date.now() < blockedUntil;
+  ui.start.textContent = open ? "Reconnect" : START_LABELS[state] || "Start call";
+  ui.end.disabled = !(state === "connecting" || state === "live" || open);
+  ui.mute.disabled = !(state === "connecting" || state === "live");
+  ui.mute.setAttribute("aria-pressed", String(muted));
+  ui.mute.textContent = muted ? "Unmute" : "Mute";
+  ui.muted.hidden = !(muted && IN_CALL.has(state));
+}
+
+function showAlert(message, tone = "error") {
+  ui.alert.textContent = message;
+  ui.alert.dataset.tone = tone;
+  ui.alert.hidden = !message;
+}
+
+// --- starting a call -----------------------------------------------------------------------
+
+async function onStart(event) {
+  event.preventDefault();
+  if (resumable()) return resume();
+  if (!["idle", "ended", "error"].includes(state) || Date.now() < blockedUntil) return;
+  setState("starting", "Opening the microphone");
+  const idempotencyKey = crypto.randomUUID(); // one per click, reused by retries of this request
+  showAlert("");
+  captions.clear();
+  ui.callInfo.textContent = "";
+  muted = false;
+  counters.framesSent = counters.framesMuted = 0;
+  call = { session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
+  call.playback = new Playback(call.context);
+  if (!(await openMic())) return;
+  setState("starting", "Creating the call");
+  try {
+    call.session = await api.createSession(sessionRequest(), idempotencyKey);
+  } catch (error) {
+    if (error.retryAfter) blockUntil(error.retryAfter);
+    return fail(error.message);
+  }
+  rememberChoices();
+  ui.callInfo.textContent = `Call ${call.session.kallglot_id}`;
+  connect(call.session.stream);
+}
+
+// Reconnects a call whose stream gave up, with fresh credentials; never creates a session.
+async function resume() {
+  setState("connecting", "Reconnecting");
+  showAlert("");
+  call.context = new AudioContext();
+  call.playback = new Playback(call.context);
+  if (!(await openMic())) return;
+  try {
+    connect(await api.refreshStream(call.session.id));
+  } catch (error) {
+    if (error.code === "session_ended") callEnded("session_ended");
+    else fail(error.message);
+  }
+}
+
+async function openMic() {
+  try {
+    call.mic = await openMicrophone(call.context, { onFrame: sendFrame, onLevel: showLevel });
+    return true;
+  } catch (error) {
+    fail(error.message);
+    return false;
+  }
+}
+
+function sessionRequest() {
+  const body = { mode: ui.mode.value };
+  if (ui.source.value) body.source_language = ui.source.value;
+  if (ui.target.value) body.target_language = ui.target.value;
+  const metadata = {};
+  for (const input of ui.form.querySelectorAll("[data-metadata]")) {
+    if (input.value.trim()) metadata[input.dataset.metadata] = input.value.trim();
+  }
+  if (Object.keys(metadata).length) body.metadata = metadata;
+  return body;
+}
+
+function blockUntil(seconds) {
+  blockedUntil = Date.now() + seconds * 1000;
+  setTimeout(render, seconds * 1000 + 50);
+}
+
+// --- the stream ----------------------------------------------------------------------------
+
+function connect(credentials) {
+  setState("connecting", "Connecting to the translation service");
+  call.stream = new CallStream({
+    credentials,
+    refresh: () => api.refreshStream(call.session.id),
+    handlers: {
+      onConnecting: ({ reason }) => {
+        call.reconnects += 1;
+        const detail = reason === "token" ? "Renewing the connection" : "Connection lost, reconnecting";
+        setState("connecting", detail);
+      },
+      onReady: onReady,
+      onMessage: onMessage,
+      onEnded: (reason) => (state === "ending" ? null : callEnded(reason)),
+      onFailed: (code, message) => {
+        if (code === "session_not_found") call.over = true;
+        fail(message);
+      },
+    },
+  });
+  call.stream.connect();
+}
+
+function onReady() {
+  if (!setState("live")) return;
+  call.startedAt = call.startedAt || Date.now();
+  if (!call.clock) call.clock = setInterval(showDuration, 1000);
+  showDuration();
+}
+
+function onMessage(message) {
+  if (message.type === "transcript.partial" || message.type === "transcript.final") {
+    captions.show(message);
+  } else if (message.type === "audio.output" && message.audio) {
+    call.playback.enqueue(message.audio);
+  } else if (message.type === "session.error") {
+    showAlert(message.message || "The translation service reported a problem.", "warning");
+  }
+}
+
+function sendFrame(bytes, timestampMs) {
+  if (state !== "live" || !call.stream) return;
+  if (muted) {
+    counters.framesMuted += 1;
+    return;
+  }
+  if (call.stream.sendAudio(bytes, timestampMs)) counters.framesSent += 1;
+}
+
+// --- ending --------------------------------------------------------------------------------
+
+async function onEnd() {
+  if (!(state === "connecting" || state === "live" || resumable())) return;
+  setState("ending", "Ending the call");
+  if (call.stream) call.stream.end();
+  try {
+    await api.endSession(call.session.id);
+  } catch (error) {
+    teardown();
+    return fail(`The call could not be ended: ${error.message} Press End call to try again.`);
+  }
+  callEnded("explicit_end");
+}
+
+function callEnded(reason) {
+  call.over = true;
+  call.endedAt = Date.now();
+  teardown();
+  setState("ended", END_REASONS[reason] || "ended");
+  showDuration();
+}
+
+// A problem the agent must know about; the call may still be resumable (see render()).
+function fail(message) {
+  teardown();
+  setState("error");
+  showAlert(message);
+}
+
+function teardown() {
+  if (!call) return;
+  clearInterval(call.clock);
+  call.clock = null;
+  if (call.stream) call.stream.close();
+  if (call.mic) call.mic.stop();
+  if (call.playback) call.playback.stop();
+  if (call.context) call.context.close();
+  call.stream = call.mic = call.context = null;
+  showLevel(0);
+}
+
+// --- small pieces of the page --------------------------------------------------------------
+
+function onMute() {
+  muted = !muted;
+  render();
+}
+
+function showLevel(level) {
+  ui.meter.value = level;
+}
+
+function showDuration() {
+  if (!call || !call.startedAt) return;
+  const until = call.over && call.endedAt ? call.endedAt : Date.now();
+  const seconds = Math.floor((until - call.startedAt) / 1000);
+  const minutes = Math.floor(seconds / 60);
+  ui.timer.textContent = `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function fillSelect(select, options, chosen) {
+  for (const { value, label } of options) select.add(new Option(label, value, false, value === chosen));
+}
+
+function rememberChoices() {
+  try {
+    localStorage.setItem("kallglot.setup", JSON.stringify({ mode: ui.mode.value, source: ui.source.value }));
+  } catch {
+    // Storage may be disabled (private mode, iframes); remembering is only a convenience.
+  }
+}
+
+function setUp() {
+  let saved = {};
+  try {
+    saved = JSON.parse(localStorage.getItem("kallglot.setup") || "{}");
+  } catch {
+    saved = {};
+  }
+  const prefill = config.prefill || {};
+  const languages = [{ value: "", label: "Detect automatically" }].concat(
+    config.languages.map(({ code, name }) => ({ value: code, label: name })),
+  );
+  fillSelect(ui.mode, config.modes, prefill.mode || saved.mode);
+  fillSelect(ui.source, languages, prefill.source_language || saved.source || "");
+  fillSelect(ui.target, languages, prefill.target_language || "");
+  for (const input of ui.form.querySelectorAll("[data-metadata]")) {
+    input.value = (prefill.metadata || {})[input.dataset.metadata] || "";
+  }
+  ui.form.addEventListener("submit", onStart);
+  ui.end.addEventListener("click", onEnd);
+  ui.mute.addEventListener("click", onMute);
+  window.addEventListener("beforeunload", (event) => {
+    if (!IN_CALL.has(state) && !resumable()) return;
+    event.preventDefault();
+    event.returnValue = ""; // older browsers need it to show the warning
+  });
+  setState("idle");
+}
+
+// Read-only figures for tests and support; nothing here changes the call.
+window.kallglotConsole = Object.freeze({
+  get state() {
+    return state;
+  },
+  get sessionId() {
+    return call && call.session ? call.session.id : null;
+  },
+  get muted() {
+    return muted;
+  },
+  get framesSent() {
+    return counters.framesSent;
+  },
+  get framesMuted() {
+    return counters.framesMuted;
+  },
+  get audioFramesReceived() {
+    return call && call.playback ? call.playback.received : 0;
+  },
+  get audioFramesPlayed() {
+    return call && call.playback ? call.playback.played : 0;
+  },
+  get reconnects() {
+    return call ? call.reconnects : 0;
+  },
+});
+
+setUp();

@@ -1,0 +1,193 @@
+// The Kallglot stream socket of one session (kallglot-api.md §3): connect with the stream
+// token, keep the connection alive, and reconnect with fresh credentials when the token is
+// refused or the connection drops. It never creates a session.
+
+const PING_INTERVAL_MS = 15000;
+const SILENCE_LIMIT_MS = 2 * PING_INTERVAL_MS + 5000; // no message at all: the link is dead
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+const MAX_ATTEMPTS = 8;
+
+export const CLOSE_CODES = {
+  normal: 1000,
+  invalidToken: 4001,
+  expiredToken: 4002,
+  sessionNotFound: 4404,
+  sessionEnded: 4409,
+};
+const AUTH_CLOSES = new Set([CLOSE_CODES.invalidToken, CLOSE_CODES.expiredToken]);
+const TOKEN_ERRORS = new Set(["invalid_token", "expired_token"]);
+
+// stream.url + ?token=, with the socket scheme derived from the URL given (http→ws, https→wss).
+export function streamUrl({ url, token }) {
+  const target = new URL(url, window.location.href);
+  target.protocol = target.protocol.replace(/^http/, "ws");
+  return `${target.href}${target.search ? "&" : "?"}token=${encodeURIComponent(token)}`;
+}
+
+export class CallStream {
+  // refresh() resolves to fresh {url, token, expires_at} or rejects (error.code "session_ended"
+  // when the session is over). Handlers: onConnecting({attempt, reason}), onReady(),
+  // onMessage(message), onEnded(reason), onFailed(code, message).
+  constructor({ credentials, refresh, handlers }) {
+    this.credentials = credentials;
+    this.refresh = refresh;
+    this.handlers = handlers;
+    this.socket = null;
+    this.ready = false;
+    this.finished = false;
+    this.ending = false;
+    this.attempts = 0;
+    this.sequence = 0;
+    this.framesSent = 0;
+    this.timers = { ping: null, retry: null };
+  }
+
+  connect() {
+    this.ready = false;
+    const socket = new WebSocket(streamUrl(this.credentials));
+    this.socket = socket;
+    this.lastMessageAt = Date.now();
+    socket.onopen = () => this.startPing();
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = (event) => this.closed(socket, event);
+  }
+
+  sendAudio(bytes, timestampMs) {
+    if (!this.ready || this.socket.readyState !== WebSocket.OPEN) return false;
+    this.sequence += 1;
+    this.send({
+      type: "audio.input",
+      sequence: this.sequence,
+      timestamp_ms: timestampMs,
+      speaker: "agent",
+      audio: { encoding: "mulaw", sample_rate_hz: 8000, payload: toBase64(bytes) },
+    });
+    this.framesSent += 1;
+    return true;
+  }
+
+  // Asks Kallglot to end the session; the socket then closes by itself.
+  end() {
+    this.ending = true;
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.send({ type: "session.end" });
+  }
+
+  // Stops for good without reporting anything (the page has decided the call is over).
+  close() {
+    this.finished = true;
+    this.stopTimers();
+    if (this.socket) {
+      this.socket.onclose = null;
+      this.socket.close(CLOSE_CODES.normal);
+      this.socket = null;
+    }
+  }
+
+  send(message) {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  receive(data) {
+    this.lastMessageAt = Date.now();
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (message.type === "session.ready") {
+      this.ready = true;
+      this.attempts = 0;
+      this.handlers.onReady();
+    } else if (message.type === "session.ended") {
+      this.finish(() => this.handlers.onEnded(message.reason || "ended"));
+    } else if (message.type === "session.error" && TOKEN_ERRORS.has(message.code)) {
+      // The close that follows (4001/4002) is handled by refreshing the token.
+    } else if (message.type !== "pong") {
+      this.handlers.onMessage(message);
+    }
+  }
+
+  closed(socket, event) {
+    if (socket !== this.socket || this.finished) return;
+    this.socket = null;
+    this.ready = false;
+    this.stopTimers();
+    if (event.code === CLOSE_CODES.sessionEnded || this.ending) {
+      this.finish(() => this.handlers.onEnded("session_ended"));
+    } else if (event.code === CLOSE_CODES.sessionNotFound) {
+      this.finish(() => this.handlers.onFailed("session_not_found", "Kallglot no longer knows this call."));
+    } else {
+      this.retry(AUTH_CLOSES.has(event.code) ? "token" : "dropped");
+    }
+  }
+
+  // Fresh credentials, then a new socket: at once for a refused token, with backoff otherwise.
+  retry(reason) {
+    this.attempts += 1;
+    if (this.attempts > MAX_ATTEMPTS) {
+      this.finish(() =>
+        this.handlers.onFailed("connection_lost", "The connection to the translation service was lost."),
+      );
+      return;
+    }
+    this.handlers.onConnecting({ attempt: this.attempts, reason });
+    const immediate = reason === "token" && this.attempts === 1;
+    const base = immediate ? 0 : BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length) - 1];
+    this.timers.retry = setTimeout(() => this.reconnect(), base * (0.8 + Math.random() * 0.4));
+  }
+
+  async reconnect() {
+    try {
+      const credentials = await this.refresh();
+      if (this.finished) return;
+      this.credentials = credentials;
+      this.connect();
+    } catch (error) {
+      if (this.finished) return;
+      if (error.code === "session_ended") this.finish(() => this.handlers.onEnded("session_ended"));
+      else if (!error.retryable) this.finish(() => this.handlers.onFailed(error.code, error.message));
+      else this.retry("dropped");
+    }
+  }
+
+  startPing() {
+    this.timers.ping = setInterval(() => {
+      if (Date.now() - this.lastMessageAt > SILENCE_LIMIT_MS) {
+        this.abandon();
+      } else if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+        this.send({ type: "ping" });
+      }
+    }, PING_INTERVAL_MS);
+  }
+
+  // A link that went silent may never deliver its close event: drop it and start over.
+  abandon() {
+    const socket = this.socket;
+    socket.onclose = null;
+    socket.close(4000, "no answer to ping");
+    this.socket = null;
+    this.ready = false;
+    this.stopTimers();
+    this.retry("dropped");
+  }
+
+  finish(report) {
+    if (this.finished) return;
+    this.close();
+    report();
+  }
+
+  stopTimers() {
+    clearInterval(this.timers.ping);
+    clearTimeout(this.timers.retry);
+  }
+}
+
+function toBase64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x2000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x2000));
+  }
+  return btoa(binary);
+}
