@@ -22,8 +22,6 @@ from sessions_app.models import Analysis, CallSession, Recording, TranscriptTurn
 
 logger = logging.getLogger(__name__)
 
-ANALYSIS_PARTS = ("summary", "sentiment", "compliance", "keywords", "performance")
-
 
 def transcript_store(session: CallSession, transcript: Transcript) -> int:
     """Replace the stored turns with upstream's; returns how many there are."""

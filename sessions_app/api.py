@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, JsonResponse
 
-from sessions_app import services, tickets
+from sessions_app import aftercall, services, tickets
 from sessions_app.access import find_session
 from sessions_app.errors import ApiError
 from sessions_app.kallglot import Stream
@@ -17,6 +17,7 @@ from sessions_app.models import CallSession, SessionEvent
 from sessions_app.relay import event_message
 from sessions_app.validation import (
     parse_after,
+    parse_analysis_request,
     parse_idempotency_key,
     parse_json,
     parse_session_request,
@@ -129,3 +130,13 @@ def session_events(request: HttpRequest, session_id: UUID) -> JsonResponse:
             "events": [event_message(event) for event in events[:500]],
         }
     )
+
+
+@api_view("POST")
+def session_analysis(request: HttpRequest, session_id: UUID) -> JsonResponse:
+    session = owned_session(request, session_id)
+    profile, include = parse_analysis_request(parse_json(request.body))
+    analysis = aftercall.analysis_request(
+        session=session, profile=profile, include=include, actor=request.user
+    )
+    return JsonResponse(aftercall.analysis_json(analysis), status=202)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sessions_app import api, health, views, webhooks
+from sessions_app import api, health, history, recordings, views, webhooks
 
 urlpatterns = [
     path("", views.console, name="console"),
@@ -14,6 +14,19 @@ urlpatterns = [
     path("api/sessions/<uuid:session_id>/stream", api.session_stream, name="api-session-stream"),
     path("api/sessions/<uuid:session_id>/end", api.session_end, name="api-session-end"),
     path("api/sessions/<uuid:session_id>/events", api.session_events, name="api-session-events"),
+    path(
+        "api/sessions/<uuid:session_id>/analysis",
+        api.session_analysis,
+        name="api-session-analysis",
+    ),
+    path("sessions/", history.history, name="history"),
+    path("sessions/<uuid:session_id>/", history.detail, name="session-detail"),
+    path(
+        "sessions/<uuid:session_id>/transcript.<str:fmt>",
+        history.transcript_export,
+        name="transcript-export",
+    ),
+    path("recordings/<uuid:recording_id>/audio", recordings.audio, name="recording-audio"),
     path("webhooks/kallglot", webhooks.receive, name="webhook"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -1,0 +1,118 @@
+"""Transcript exports: plain text, WebVTT (one cue per turn) and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from sessions_app.models import CallSession, TranscriptTurn
+
+FORMATS = {
+    "txt": "text/plain; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "json": "application/json",
+}
+SECONDS_PER_WORD = 0.4
+MIN_CUE_SECONDS = 1.0
+
+
+def render(fmt: str, session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
+    return {"txt": as_text, "vtt": as_vtt, "json": as_json}[fmt](session, turns)
+
+
+def offsets(session: CallSession, turns: Sequence[TranscriptTurn]) -> list[float]:
+    """Seconds from the start of the call to each turn (turns without a time follow on)."""
+    origin = session.started_at or first_time(turns) or session.created_at
+    result, previous = [], 0.0
+    for turn in turns:
+        at = (turn.spoken_at - origin).total_seconds() if turn.spoken_at else previous
+        previous = max(at, previous)
+        result.append(previous)
+    return result
+
+
+def first_time(turns: Sequence[TranscriptTurn]) -> datetime | None:
+    return next((turn.spoken_at for turn in turns if turn.spoken_at), None)
+
+
+def clock(seconds: float, *, millis: bool = False) -> str:
+    total = round(seconds * 1000)
+    hours, rest = divmod(total, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    text = f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}"
+    return f"{text}.{rest % 1000:03d}" if millis else text
+
+
+def as_text(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
+    lines = [
+        f"Call {session.kallglot_id} with {session.agent.get_username()}",
+        f"Started {session.created_at:%Y-%m-%d %H:%M} UTC, {len(turns)} turns",
+        "",
+    ]
+    for turn, at in zip(turns, offsets(session, turns), strict=True):
+        lines.append(f"[{clock(at)}] {turn.speaker.title()} ({turn.language}): {turn.text}")
+        if turn.translation_text:
+            lines.append(f"    -> ({turn.translation_language}) {turn.translation_text}")
+    return "\n".join(lines) + "\n"
+
+
+def as_vtt(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
+    starts = offsets(session, turns)
+    cues = ["WEBVTT", ""]
+    for index, turn in enumerate(turns):
+        start = starts[index]
+        end = cue_end(turn, start, starts[index + 1] if index + 1 < len(turns) else None)
+        cues += [
+            str(turn.sequence),
+            f"{clock(start, millis=True)} --> {clock(end, millis=True)}",
+            f"<v {turn.speaker.title()}>{escape_cue(turn.text)}",
+        ]
+        if turn.translation_text:
+            cues.append(f"({turn.translation_language}) {escape_cue(turn.translation_text)}")
+        cues.append("")
+    return "\n".join(cues)
+
+
+def cue_end(turn: TranscriptTurn, start: float, next_start: float | None) -> float:
+    spoken = max(MIN_CUE_SECONDS, len(turn.text.split()) * SECONDS_PER_WORD)
+    end = start + spoken
+    if next_start is not None and next_start > start:
+        end = min(end, next_start)
+    return end
+
+
+def escape_cue(text: str) -> str:
+    # "-->" may not appear in cue text; blank lines would end the cue.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(text.split())
+
+
+def as_json(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
+    body = {
+        "session": {
+            "id": str(session.public_id),
+            "kallglot_id": session.kallglot_id,
+            "agent": session.agent.get_username(),
+            "mode": session.mode,
+            "status": session.status,
+            "metadata": session.metadata,
+            "started_at": session.started_at.isoformat() if session.started_at else None,
+            "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        },
+        "turns": [turn_json(turn) for turn in turns],
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+def turn_json(turn: TranscriptTurn) -> dict:
+    item = {
+        "sequence": turn.sequence,
+        "speaker": turn.speaker,
+        "language": turn.language,
+        "text": turn.text,
+        "timestamp": turn.spoken_at.isoformat() if turn.spoken_at else None,
+    }
+    if turn.translation_text:
+        item["translation"] = {"language": turn.translation_language, "text": turn.translation_text}
+    return item

@@ -1,0 +1,108 @@
+// A call's detail page: live timeline, recordings and analysis results without reloading.
+import { openStatusSocket } from "./status-socket.js";
+
+const config = JSON.parse(document.getElementById("detail-config").textContent);
+const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
+const timeline = document.getElementById("timeline");
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function addToTimeline(event) {
+  if (event.kind === "transcript.segment") return;
+  const at = new Date(event.at);
+  timeline.append(el("li", { "data-seq": String(event.seq) },
+    el("time", { datetime: event.at }, at.toISOString().slice(11, 19)), " ", el("span", {}, event.kind)));
+}
+
+function showRecording(data) {
+  const list = document.getElementById("recordings");
+  document.getElementById("recordings-empty")?.remove();
+  const item = el("li");
+  if (data.status === "ready") {
+    item.append(el("audio", { controls: "", preload: "metadata", src: data.audio_url }), " ",
+      el("a", { href: data.audio_url, download: "" }, "Download"));
+  } else {
+    item.append(el("span", { class: "notice notice--error" }, "This recording could not be made."));
+  }
+  list.append(item);
+}
+
+function analysisCard(analysis) {
+  const card = el("article", { class: `analysis analysis--${analysis.status}`, "data-analysis": analysis.id });
+  card.append(el("h3", {}, `${analysis.profile} analysis `, el("span", { class: `status status--${analysis.status}` }, analysis.status)));
+  if (analysis.status === "completed") {
+    const facts = el("dl", { class: "facts" });
+    const add = (term, value) => facts.append(el("dt", {}, term), el("dd", {}, String(value)));
+    if (analysis.summary) add("Summary", analysis.summary);
+    for (const [who, value] of Object.entries(analysis.sentiment || {})) add(`Sentiment (${who})`, value);
+    if (analysis.compliance) add("Compliance", [analysis.compliance.status, ...(analysis.compliance.flags || [])].join(", "));
+    if (analysis.performance) add("Performance score", analysis.performance.score);
+    card.append(facts);
+  } else if (analysis.status === "failed") {
+    card.append(el("p", { class: "notice notice--error" }, `The analysis failed: ${analysis.error || "no reason given"}`));
+  } else {
+    card.append(el("p", {}, "Processing… the result appears here when it is ready."));
+  }
+  return card;
+}
+
+function showAnalysis(analysis) {
+  const holder = document.getElementById("analyses");
+  const card = analysisCard(analysis);
+  const existing = holder.querySelector(`[data-analysis="${CSS.escape(analysis.id)}"]`);
+  if (existing) existing.replaceWith(card); else holder.prepend(card);
+}
+
+function showTranscriptReady() {
+  const empty = document.getElementById("turns-empty");
+  if (!empty) return;
+  empty.textContent = "The transcript is ready. ";
+  const reload = el("button", { type: "button", class: "button button--quiet" }, "Show it");
+  reload.addEventListener("click", () => window.location.reload());
+  empty.append(reload);
+}
+
+function onEvent(event) {
+  addToTimeline(event);
+  if (event.kind.startsWith("recording.")) showRecording(event.data);
+  if (event.kind === "analysis.complete" || event.kind === "analysis.failed") showAnalysis(event.data);
+  if (event.kind === "transcript.ready") showTranscriptReady();
+  if (event.kind === "session.ended") document.getElementById("detail-status").textContent = "Ended";
+}
+
+async function requestAnalysis(submit) {
+  submit.preventDefault();
+  const form = submit.target;
+  const error = document.getElementById("analysis-error");
+  const include = [...form.querySelectorAll("[name=include]:checked")].map((box) => box.value);
+  form.querySelector("button").disabled = true;
+  error.hidden = true;
+  try {
+    const response = await fetch(config.analysis_url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+      body: JSON.stringify({ include }),
+    });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error ? body.error.message : "The request failed.");
+    showAnalysis(body);
+  } catch (failure) {
+    error.textContent = failure.message;
+    error.hidden = false;
+  } finally {
+    form.querySelector("button").disabled = false;
+  }
+}
+
+document.getElementById("analysis-form").addEventListener("submit", requestAnalysis);
+window.kallglotDetail = openStatusSocket({
+  socketPath: config.status_socket,
+  sessionUrl: config.session_url,
+  lastSeq: config.last_event_seq,
+  onEvent,
+});

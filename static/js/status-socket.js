@@ -1,0 +1,63 @@
+// The status socket: numbered events of one session, resumed after the last one seen.
+// Reconnects with backoff and full jitter; each attempt fetches a fresh ticket first, and
+// asks for everything after the last sequence number, so nothing is missed across a gap.
+
+const MAX_DELAY_MS = 15000;
+const BASE_DELAY_MS = 500;
+
+function socketUrl(path) {
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${window.location.host}${path}`;
+}
+
+export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent, onSnapshot, onState }) {
+  let seq = lastSeq;
+  let attempt = 0;
+  let socket = null;
+  let stopped = false;
+  let timer = null;
+  const report = (state) => onState && onState(state);
+
+  async function freshPath() {
+    const response = await fetch(sessionUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`session lookup failed: ${response.status}`);
+    return (await response.json()).status_socket;
+  }
+
+  function connect(path) {
+    report(attempt === 0 ? "connecting" : "reconnecting");
+    socket = new WebSocket(`${socketUrl(path)}&after=${seq}`);
+    socket.addEventListener("open", () => { attempt = 0; report("open"); });
+    socket.addEventListener("message", (message) => receive(JSON.parse(message.data)));
+    socket.addEventListener("close", () => { socket = null; if (!stopped) retry(); });
+  }
+
+  function receive(message) {
+    if (message.type === "snapshot") {
+      if (onSnapshot) onSnapshot(message);
+    } else if (message.type === "event" && message.seq > seq) {
+      seq = message.seq;
+      onEvent(message);
+    }
+  }
+
+  function retry() {
+    report("reconnecting");
+    const delay = Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+    attempt += 1;
+    timer = setTimeout(async () => {
+      try {
+        connect(await freshPath());
+      } catch (error) {
+        retry();
+      }
+    }, delay);
+  }
+
+  connect(socketPath);
+  return {
+    get lastSeq() { return seq; },
+    close() { stopped = true; clearTimeout(timer); if (socket) socket.close(); report("closed"); },
+    drop() { if (socket) socket.close(); },
+  };
+}
