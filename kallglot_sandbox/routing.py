@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from kallglot_sandbox.consumers import StreamConsumer
+
+websocket_urlpatterns: list = [
+    path("sessions/<str:session_id>/connect", StreamConsumer.as_asgi()),
+]

@@ -2,4 +2,30 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from kallglot_sandbox import control, downloads, views
+
+app_name = "sandbox"
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("sessions", views.sessions_create, name="sessions"),
+    path("sessions/<str:session_id>", views.session_retrieve, name="session"),
+    path("sessions/<str:session_id>/end", views.session_end, name="session-end"),
+    path("sessions/<str:session_id>/transcript", views.session_transcript, name="transcript"),
+    path("sessions/<str:session_id>/recordings", views.session_recordings, name="recordings"),
+    path("sessions/<str:session_id>/analysis", views.analysis_create, name="analysis-create"),
+    path("recordings/<str:recording_id>", views.recording_retrieve, name="recording"),
+    path("recordings/<str:recording_id>/audio", downloads.recording_audio, name="recording-audio"),
+    path("analyses/<str:analysis_id>", views.analysis_retrieve, name="analysis"),
+    # LEGACY singular path (D11), kept as an alias.
+    path("analysis/<str:analysis_id>", views.analysis_retrieve, name="analysis-legacy"),
+    path("_control/reset", control.reset, name="control-reset"),
+    path("_control/config", control.config, name="control-config"),
+    path("_control/faults", control.faults, name="control-faults"),
+    path("_control/sessions", control.sessions, name="control-sessions"),
+    path("_control/sessions/<str:session_id>/audio", control.session_audio, name="control-audio"),
+    path("_control/webhooks", control.webhook_log, name="control-webhooks"),
+    re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
+]
