@@ -1,0 +1,82 @@
+"""Fixtures for the sandbox conformance tests: the running sandbox, and a webhook receiver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import LiveServer
+from tests.sandbox.receiver import Receiver, serve
+
+KEY = "sk_test_sandbox"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+@dataclass
+class SandboxApi:
+    """The sandbox over HTTP: its REST API and its control API."""
+
+    base: str
+    origin: str
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {**AUTH, **kwargs.pop("headers", {})}
+        kwargs.setdefault("timeout", 10)
+        return httpx.request(method, f"{self.base}/{path}", headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def create_session(self, **body: Any) -> dict[str, Any]:
+        response = self.post("sessions", json={"mode": "bidirectional_translation", **body})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def control(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.request(method, f"_control/{path}", **kwargs)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    def config(self, **values: Any) -> dict[str, Any]:
+        return self.control("POST", "config", json=values)
+
+    def fault(self, endpoint: str, status: int, **extra: Any) -> None:
+        self.control("POST", "faults", json={"endpoint": endpoint, "status": status, **extra})
+
+    def sessions(self) -> list[dict[str, Any]]:
+        return self.control("GET", "sessions")["data"]
+
+    def audio(self, session_id: str) -> dict[str, Any]:
+        return self.control("GET", f"sessions/{session_id}/audio")
+
+    def webhook_log(self) -> list[dict[str, Any]]:
+        return self.control("GET", "webhooks")["data"]
+
+
+@pytest.fixture
+def sandbox_api(live_server_daphne: LiveServer) -> Iterator[SandboxApi]:
+    """The sandbox of the live server, reset before and after the test."""
+    api = SandboxApi(live_server_daphne.sandbox_base, live_server_daphne.url)
+    api.control("POST", "reset")
+    # Nothing listens on the discard port: webhooks go nowhere unless a test says otherwise.
+    api.config(webhook_url="http://127.0.0.1:9/nowhere")
+    yield api
+    api.control("POST", "reset")
+
+
+@pytest.fixture
+def receiver(sandbox_api: SandboxApi) -> Iterator[Receiver]:
+    """A webhook receiver on a free port, where the sandbox now delivers."""
+    receiver = Receiver()
+    server = serve(receiver)
+    sandbox_api.config(webhook_url=receiver.url)
+    yield receiver
+    server.shutdown()
+    server.server_close()
