@@ -17,6 +17,8 @@ from sessions_app.models import CallSession, SessionEvent
 logger = logging.getLogger(__name__)
 
 SUPERVISORS = "supervisors"
+# Captions go only to sockets watching that call, not to every supervisor's board.
+CAPTIONS = ("transcript.segment",)
 
 
 def session_group(session: CallSession) -> str:
@@ -38,7 +40,9 @@ def event_message(event: SessionEvent) -> dict:
 def publish(event: SessionEvent) -> None:
     """Relay a numbered event to the session's sockets and the supervisors, after commit."""
     message = {"type": "session.event", "event": event_message(event)}
-    groups = (session_group(event.session), SUPERVISORS)
+    groups = (session_group(event.session),)
+    if event.kind not in CAPTIONS:
+        groups += (SUPERVISORS,)
     transaction.on_commit(lambda: _send(groups, message))
 
 
@@ -57,3 +61,11 @@ async def join_session(layer: object, channel_name: str, session: CallSession) -
 
 async def leave_session(layer: object, channel_name: str, session: CallSession) -> None:
     await layer.group_discard(session_group(session), channel_name)
+
+
+async def join_board(layer: object, channel_name: str) -> None:
+    await layer.group_add(SUPERVISORS, channel_name)
+
+
+async def leave_board(layer: object, channel_name: str) -> None:
+    await layer.group_discard(SUPERVISORS, channel_name)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sessions_app import consumers
+from sessions_app import board, consumers
 
 websocket_urlpatterns = [
     path("sessions/<uuid:session_id>/", consumers.StatusConsumer.as_asgi()),
+    path("supervisor/", board.BoardConsumer.as_asgi()),
 ]

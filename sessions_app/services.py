@@ -139,7 +139,12 @@ def ended_error() -> ApiError:
     return ApiError(409, "session_ended", "This call has ended. Start a new call to continue.")
 
 
-def session_end(*, session: CallSession, actor: AbstractBaseUser | None = None) -> CallSession:
+def session_end(
+    *,
+    session: CallSession,
+    actor: AbstractBaseUser | None = None,
+    reason: str = "ended_by_user",
+) -> CallSession:
     """End upstream, then record it; repeating it on an ended session changes nothing."""
     if session.is_ended:
         return session
@@ -149,7 +154,7 @@ def session_end(*, session: CallSession, actor: AbstractBaseUser | None = None) 
         )
     except KallglotError as exc:
         raise agent_error(exc) from exc
-    return session_sync(session=session, upstream=upstream, actor=actor, reason="ended_by_user")
+    return session_sync(session=session, upstream=upstream, actor=actor, reason=reason)
 
 
 def session_sync(
@@ -256,3 +261,16 @@ def agent_error(exc: KallglotError) -> ApiError:
         message = "Kallglot cannot be reached right now. Try again in a moment."
         return ApiError(503, "upstream_unavailable", message, retry_after=5)
     return ApiError(502, "upstream_error", "Kallglot had a problem. Try again in a moment.")
+
+
+def session_refresh(*, session: CallSession, actor: AbstractBaseUser | None = None) -> CallSession:
+    """Re-read a session upstream and apply what changed; the action goes on the timeline."""
+    try:
+        upstream = get_client().get_session(session.kallglot_id)
+    except KallglotError as exc:
+        raise agent_error(exc) from exc
+    with transaction.atomic():
+        session = session_sync(session=session, upstream=upstream)
+        if actor is not None:
+            record_event(session, "action.refresh", {"status": session.status}, actor=actor)
+    return session

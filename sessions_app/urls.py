@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sessions_app import api, health, history, recordings, views, webhooks
+from sessions_app import api, board, health, history, recordings, views, webhooks
 
 urlpatterns = [
     path("", views.console, name="console"),
@@ -27,6 +27,8 @@ urlpatterns = [
         name="transcript-export",
     ),
     path("recordings/<uuid:recording_id>/audio", recordings.audio, name="recording-audio"),
+    path("supervisor/", board.board_page, name="board"),
+    path("supervisor/socket", board.board_socket, name="board-socket"),
     path("webhooks/kallglot", webhooks.receive, name="webhook"),
     path("healthz", health.healthz, name="healthz"),
 ]

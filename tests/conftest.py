@@ -128,7 +128,7 @@ def make_user(username: str, *, supervisor: bool = False) -> object:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=supervisor)
     if supervisor:
         user.groups.add(Group.objects.get_or_create(name="Supervisors")[0])
     return user

@@ -1,0 +1,250 @@
+"""Django admin for supervisors: sessions with their events, webhook deliveries, results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from sessions_app import aftercall, ingest, services
+from sessions_app.errors import ApiError
+from sessions_app.models import (
+    Analysis,
+    CallSession,
+    Recording,
+    SessionEvent,
+    TranscriptTurn,
+    WebhookEvent,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class SessionEventInline(ReadOnlyInline):
+    model = SessionEvent
+    fields = ("seq", "kind", "occurred_at", "actor", "data")
+    ordering = ("seq",)
+
+
+class WebhookEventInline(ReadOnlyInline):
+    model = WebhookEvent
+    fields = ("event_id", "event_type", "outcome", "deliveries", "received_at")
+
+
+class RecordingInline(ReadOnlyInline):
+    model = Recording
+    fields = ("kallglot_id", "status", "format", "duration_seconds", "created_at")
+
+
+class AnalysisInline(ReadOnlyInline):
+    model = Analysis
+    fields = ("kallglot_id", "status", "profile", "summary", "requested_by", "created_at")
+
+
+def per_row(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    verb: str,
+    act: Callable[[CallSession], object],
+) -> None:
+    """Run an upstream action on each row and report each one's success or error."""
+    for session in queryset:
+        try:
+            act(session)
+        except ApiError as exc:
+            message = f"{session.kallglot_id}: {verb} failed: {exc.message}"
+            modeladmin.message_user(request, message, messages.ERROR)
+        else:
+            modeladmin.message_user(request, f"{session.kallglot_id}: {verb} done.")
+
+
+@admin.register(CallSession)
+class CallSessionAdmin(admin.ModelAdmin):
+    list_display = (
+        "kallglot_id",
+        "agent",
+        "status",
+        "mode",
+        "languages",
+        "created_at",
+        "duration_seconds",
+        "crm_reference",
+    )
+    list_filter = ("status", "mode", "source_language", "target_language", "created_at")
+    search_fields = (
+        "kallglot_id",
+        "agent__username",
+        "metadata__external_call_id",
+        "metadata__customer_id",
+        "metadata__ticket_id",
+    )
+    date_hierarchy = "created_at"
+    list_select_related = ("agent",)
+    readonly_fields = (
+        "public_id",
+        "kallglot_id",
+        "agent",
+        "mode",
+        "source_language",
+        "target_language",
+        "metadata",
+        "status",
+        "created_at",
+        "started_at",
+        "ended_at",
+        "duration_seconds",
+        "end_reason",
+        "upstream_request_id",
+        "idempotency_key",
+        "last_event_seq",
+        "transcript_status",
+        "transcript_fetched_at",
+    )
+    inlines = (SessionEventInline, WebhookEventInline, RecordingInline, AnalysisInline)
+    actions = ("end_upstream", "refresh_from_kallglot", "request_analysis")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # sessions are started from the console, which creates them upstream
+
+    @admin.display(description="Languages")
+    def languages(self, session: CallSession) -> str:
+        return f"{session.source_language or 'auto'} → {session.target_language or 'auto'}"
+
+    @admin.display(description="CRM reference")
+    def crm_reference(self, session: CallSession) -> str:
+        return ", ".join(f"{key}: {value}" for key, value in session.metadata.items()) or "-"
+
+    @admin.action(description="End the call upstream", permissions=["change"])
+    def end_upstream(self, request: HttpRequest, queryset: QuerySet) -> None:
+        per_row(
+            self,
+            request,
+            queryset,
+            "end",
+            lambda s: services.session_end(session=s, actor=request.user),
+        )
+
+    @admin.action(description="Refresh from Kallglot", permissions=["change"])
+    def refresh_from_kallglot(self, request: HttpRequest, queryset: QuerySet) -> None:
+        per_row(
+            self,
+            request,
+            queryset,
+            "refresh",
+            lambda s: services.session_refresh(session=s, actor=request.user),
+        )
+
+    @admin.action(description="Request post-call analysis", permissions=["change"])
+    def request_analysis(self, request: HttpRequest, queryset: QuerySet) -> None:
+        per_row(
+            self,
+            request,
+            queryset,
+            "analysis request",
+            lambda s: aftercall.analysis_request(
+                session=s, profile="default", include=[], actor=request.user
+            ),
+        )
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = (
+        "event_id",
+        "event_type",
+        "kallglot_session_id",
+        "outcome",
+        "deliveries",
+        "received_at",
+    )
+    list_filter = ("event_type", "outcome")
+    search_fields = ("event_id", "kallglot_session_id")
+    date_hierarchy = "received_at"
+    exclude = ("body",)
+    readonly_fields = (
+        "event_id",
+        "event_type",
+        "kallglot_session_id",
+        "session",
+        "pretty_body",
+        "headers",
+        "event_created_at",
+        "received_at",
+        "processed_at",
+        "deliveries",
+        "outcome",
+        "error",
+    )
+    actions = ("reprocess",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Body")
+    def pretty_body(self, event: WebhookEvent) -> str:
+        try:
+            text = json.dumps(json.loads(event.body), indent=2, ensure_ascii=False)
+        except ValueError:
+            text = event.body
+        return format_html("<pre>{}</pre>", text)
+
+    @admin.action(description="Reprocess (apply again if not applied)", permissions=["change"])
+    def reprocess(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for event in queryset:
+            try:
+                outcome = ingest.webhook_apply(event=event)
+            except Exception as exc:  # noqa: BLE001 - stored as failed with its traceback
+                message = f"{event.event_id}: failed again ({type(exc).__name__})."
+                self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(request, f"{event.event_id}: {outcome}.")
+
+
+@admin.register(Recording)
+class RecordingAdmin(admin.ModelAdmin):
+    list_display = ("kallglot_id", "session", "status", "format", "duration_seconds", "created_at")
+    list_filter = ("status", "format")
+    search_fields = ("kallglot_id", "session__kallglot_id")
+    readonly_fields = [f.name for f in Recording._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Analysis)
+class AnalysisAdmin(admin.ModelAdmin):
+    list_display = ("kallglot_id", "session", "status", "profile", "requested_by", "created_at")
+    list_filter = ("status", "profile")
+    search_fields = ("kallglot_id", "session__kallglot_id")
+    readonly_fields = [f.name for f in Analysis._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(TranscriptTurn)
+class TranscriptTurnAdmin(admin.ModelAdmin):
+    list_display = ("session", "sequence", "speaker", "language", "text")
+    search_fields = ("session__kallglot_id", "text")
+    readonly_fields = [f.name for f in TranscriptTurn._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

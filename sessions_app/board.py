@@ -1,0 +1,137 @@
+"""The supervisors' live board: every open call, status changes as they happen, and the
+captions of the call a supervisor chooses to watch."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from sessions_app import relay, tickets
+from sessions_app.access import find_session, is_supervisor
+from sessions_app.errors import error_response
+from sessions_app.models import CallSession, SessionEvent
+
+BOARD = "board"
+LIVE_WINDOW = timedelta(hours=12)
+RECENT_CAPTIONS = 20
+REFUSED = 4401
+
+
+def summary(session: CallSession) -> dict:
+    return {
+        "id": str(session.public_id),
+        "kallglot_id": session.kallglot_id,
+        "agent": session.agent.get_username(),
+        "mode": session.get_mode_display(),
+        "source_language": session.source_language or None,
+        "target_language": session.target_language or None,
+        "metadata": session.metadata,
+        "status": session.status,
+        "created_at": session.created_at.isoformat(),
+        "started_at": session.started_at.isoformat() if session.started_at else None,
+    }
+
+
+def live_sessions() -> list[dict]:
+    since = timezone.now() - LIVE_WINDOW
+    sessions = CallSession.objects.select_related("agent").filter(created_at__gte=since)
+    return [summary(s) for s in sessions.exclude(status=CallSession.Status.ENDED)]
+
+
+def recent_captions(session: CallSession) -> list[dict]:
+    events = SessionEvent.objects.filter(session=session, kind__in=relay.CAPTIONS)
+    latest = list(events.select_related("session").order_by("-seq")[:RECENT_CAPTIONS])
+    return [relay.event_message(event) for event in reversed(latest)]
+
+
+def board_user(ticket: str) -> object | None:
+    user = get_user_model().objects.filter(pk=tickets.read(ticket, BOARD), is_active=True).first()
+    return user if user and is_supervisor(user) else None
+
+
+def socket_path(request: HttpRequest) -> str:
+    return f"/ws/supervisor/?ticket={tickets.issue(request.user.pk, BOARD)}"
+
+
+@require_GET
+@login_required
+def board_page(request: HttpRequest) -> HttpResponse:
+    if not is_supervisor(request.user):
+        raise PermissionDenied("The live board is for supervisors.")
+    config = {
+        "socket": socket_path(request),
+        "ticket_url": "/supervisor/socket",
+        "end_url": "/api/sessions/{id}/end",
+        "session_url": "/api/sessions/{id}",
+    }
+    return render(request, "sessions_app/board.html", {"board_config": config})
+
+
+@require_GET
+def board_socket(request: HttpRequest) -> JsonResponse:
+    """A fresh ticket for the board's socket (they are short-lived), for reconnects."""
+    if not is_supervisor(request.user):
+        return error_response(403, "not_a_supervisor", "The live board is for supervisors.")
+    return JsonResponse({"socket": socket_path(request)})
+
+
+class BoardConsumer(AsyncJsonWebsocketConsumer):
+    user = None
+    watched: CallSession | None = None
+
+    async def connect(self) -> None:
+        query = parse_qs(self.scope["query_string"].decode("latin-1"))
+        self.user = await database_sync_to_async(board_user)((query.get("ticket") or [""])[0])
+        await self.accept()
+        if self.user is None:
+            await self.close(code=REFUSED)
+            return
+        await relay.join_board(self.channel_layer, self.channel_name)
+        sessions = await database_sync_to_async(live_sessions)()
+        await self.send_json({"type": "board", "sessions": sessions})
+
+    async def disconnect(self, code: int) -> None:
+        if self.user is not None:
+            await relay.leave_board(self.channel_layer, self.channel_name)
+        await self.unwatch()
+
+    async def receive_json(self, content: object, **kwargs: object) -> None:
+        if isinstance(content, dict) and content.get("type") == "watch":
+            await self.watch(str(content.get("session_id", "")))
+
+    async def watch(self, public_id: str) -> None:
+        session = await database_sync_to_async(self.find)(public_id)
+        if session is None:
+            await self.send_json({"type": "error", "message": "No such call."})
+            return
+        await self.unwatch()
+        self.watched = session
+        await relay.join_session(self.channel_layer, self.channel_name, session)
+        captions = await database_sync_to_async(recent_captions)(session)
+        await self.send_json({"type": "captions", "session_id": public_id, "events": captions})
+
+    def find(self, public_id: str) -> CallSession | None:
+        try:
+            uuid.UUID(public_id)
+        except ValueError:
+            return None
+        return find_session(self.user, public_id)
+
+    async def unwatch(self) -> None:
+        if self.watched is not None:
+            await relay.leave_session(self.channel_layer, self.channel_name, self.watched)
+            self.watched = None
+
+    async def session_event(self, message: dict) -> None:
+        await self.send_json(message["event"])

@@ -1,0 +1,145 @@
+// The supervisors' live board: open calls, their status as it changes, captions of one call.
+const config = JSON.parse(document.getElementById("board-config").textContent);
+const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
+const rows = document.getElementById("board-rows");
+const calls = new Map();
+let watched = null;
+let socket = null;
+let attempt = 0;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function duration(call) {
+  if (!call.started_at) return "not live yet";
+  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(call.started_at)) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function render(call) {
+  const context = Object.entries(call.metadata || {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "–";
+  const watch = el("button", { type: "button", class: "button button--quiet" }, "Watch captions");
+  watch.addEventListener("click", () => watchCall(call.id));
+  const end = el("button", { type: "button", class: "button button--danger" }, "End call");
+  end.addEventListener("click", () => endCall(call, end));
+  const row = el("tr", { "data-session": call.id, "data-status": call.status },
+    el("td", {}, call.agent), el("td", {}, el("span", { class: `status status--${call.status}` }, call.status === "active" ? "live" : call.status)),
+    el("td", {}, `${call.source_language || "auto"} → ${call.target_language || "auto"}`),
+    el("td", {}, context), el("td", { class: "board__duration" }, duration(call)), el("td", {}, watch, " ", end));
+  const old = rows.querySelector(`[data-session="${call.id}"]`);
+  if (old) old.replaceWith(row); else rows.append(row);
+  refreshCount();
+}
+
+function refreshCount() {
+  document.getElementById("board-count").textContent = `(${calls.size})`;
+  document.getElementById("board-empty").hidden = calls.size > 0;
+}
+
+function remove(id) {
+  calls.delete(id);
+  rows.querySelector(`[data-session="${id}"]`)?.remove();
+  refreshCount();
+}
+
+async function addUnknown(id) {
+  const response = await fetch(config.session_url.replace("{id}", id));
+  if (!response.ok) return;
+  const call = await response.json();
+  if (call.status === "ended") return;
+  calls.set(id, call);
+  render(call);
+}
+
+function onEvent(event) {
+  if (event.kind === "transcript.segment") return showCaption(event);
+  const call = calls.get(event.session_id);
+  if (!call) return event.kind === "session.ended" ? null : addUnknown(event.session_id);
+  if (event.kind === "session.started") { call.status = "active"; call.started_at = call.started_at || event.at; }
+  if (event.kind === "session.ended") return remove(event.session_id);
+  render(call);
+}
+
+function showCaption(event) {
+  if (event.session_id !== watched) return;
+  const list = document.getElementById("watch-captions");
+  const data = event.data;
+  const existing = list.querySelector(`[data-seq="${event.seq}"]`);
+  if (existing) return;
+  const item = el("li", { class: `turn turn--${data.speaker}`, "data-seq": String(event.seq) },
+    el("span", { class: "turn__who" }, `${data.speaker} (${data.language})`), el("span", { class: "turn__text" }, data.text));
+  if (data.translation) item.append(el("span", { class: "turn__translation" }, `${data.translation.language}: ${data.translation.text}`));
+  list.append(item);
+}
+
+function watchCall(id) {
+  watched = id;
+  document.getElementById("watch-captions").replaceChildren();
+  const call = calls.get(id);
+  document.getElementById("watch-name").textContent = call ? `(${call.agent})` : "";
+  socket.send(JSON.stringify({ type: "watch", session_id: id }));
+}
+
+async function endCall(call, button) {
+  button.disabled = true;
+  const response = await fetch(config.end_url.replace("{id}", call.id), { method: "POST", headers: { "X-CSRFToken": csrfToken } });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    button.disabled = false;
+    button.textContent = body.error ? `Retry end (${body.error.message})` : "Retry end";
+    return;
+  }
+  remove(call.id);
+}
+
+function onMessage(message) {
+  if (message.type === "board") {
+    calls.clear();
+    rows.replaceChildren();
+    for (const call of message.sessions) { calls.set(call.id, call); render(call); }
+    refreshCount();
+  } else if (message.type === "captions") {
+    message.events.forEach(showCaption);
+  } else if (message.type === "event") {
+    onEvent(message);
+  }
+}
+
+function setConnection(state, text) {
+  document.getElementById("board").dataset.state = state;
+  document.getElementById("board-connection").textContent = text;
+}
+
+async function freshSocketPath() {
+  const response = await fetch(config.ticket_url);
+  if (!response.ok) throw new Error(`ticket ${response.status}`);
+  return (await response.json()).socket;
+}
+
+function reconnect() {
+  setConnection("reconnecting", "Connection lost, reconnecting…");
+  attempt += 1;
+  setTimeout(async () => {
+    try { connect(await freshSocketPath()); } catch (error) { reconnect(); }
+  }, Math.random() * Math.min(15000, 500 * 2 ** attempt));
+}
+
+function connect(path) {
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  socket = new WebSocket(`${scheme}//${window.location.host}${path}`);
+  socket.addEventListener("open", () => { attempt = 0; setConnection("live", "Live: updates appear as they happen."); if (watched) watchCall(watched); });
+  socket.addEventListener("message", (message) => onMessage(JSON.parse(message.data)));
+  socket.addEventListener("close", reconnect);
+}
+
+setInterval(() => {
+  for (const row of rows.querySelectorAll("tr")) {
+    const call = calls.get(row.dataset.session);
+    if (call) row.querySelector(".board__duration").textContent = duration(call);
+  }
+}, 1000);
+connect(config.socket);
