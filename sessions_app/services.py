@@ -80,7 +80,7 @@ def create_upstream(
             source_language=request.source_language or None,
             target_language=request.target_language or None,
             metadata=request.metadata or None,
-            recording={"enabled": True},
+            recording=True,
             # Scoped per agent so two agents' keys can never collide upstream.
             idempotency_key=f"console:{agent.pk}:{idempotency_key}",
         )

@@ -169,7 +169,7 @@ class SandboxControl:
     base: str
 
     def call(self, method: str, path: str, **kwargs: object) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {SANDBOX_KEY}"}
+        headers = {"Authorization": f"Bearer {SANDBOX_KEY}"} | kwargs.pop("headers", {})
         response = httpx.request(
             method, f"{self.base}/{path}", headers=headers, timeout=10, **kwargs
         )
