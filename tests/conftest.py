@@ -76,7 +76,10 @@ def server_env(port: int, **overrides: str) -> dict[str, str]:
 
 
 def start_daphne(
-    tmp_dir: Path, app: str = "kallglot_web.asgi:application", **env: str
+    tmp_dir: Path,
+    app: str = "kallglot_web.asgi:application",
+    ready_path: str = "/healthz",
+    **env: str,
 ) -> LiveServer:
     port = free_port()
     log_path = tmp_dir / f"daphne-{port}.log"
@@ -88,18 +91,18 @@ def start_daphne(
         stderr=subprocess.STDOUT,
     )
     server = LiveServer(port=port, process=process, log_path=log_path, env=env)
-    wait_until_up(server)
+    wait_until_up(server, ready_path)
     return server
 
 
-def wait_until_up(server: LiveServer, timeout: float = 20.0) -> None:
+def wait_until_up(server: LiveServer, ready_path: str, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"daphne exited early:\n{server.log()}")
         try:
-            if httpx.get(f"{server.url}/healthz", timeout=1).status_code in (200, 503):
-                return
+            httpx.get(f"{server.url}{ready_path}", timeout=1)
+            return
         except httpx.TransportError:
             time.sleep(0.1)
     server.stop()
