@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it sees the cookies every other middleware sets.
+    "sessions_app.middleware.PartitionedCookies",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -192,6 +194,20 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Embedding in a CRM (docs/embedding.md) ---------------------------------------------------
+# Origins allowed to frame the console; empty means nobody may (frame-ancestors 'none').
+EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
+# Shared with the CRM backend, which signs /embed/start links with it.
+EMBED_SIGNING_SECRET = env.str("EMBED_SIGNING_SECRET", default="")
+# Create an agent account on first sign-in through a signed link (never a supervisor).
+EMBED_CREATE_AGENTS = env.bool("EMBED_CREATE_AGENTS", default=False)
+EMBED_LINK_MAX_AGE = 300
+if EMBED_ALLOWED_ORIGINS:
+    # Third-party iframes only get cookies that are SameSite=None, Secure and Partitioned
+    # (sessions_app.middleware.PartitionedCookies adds the last one).
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "sessions_app.errors.csrf_failure"
@@ -216,7 +232,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+        "frame-ancestors": EMBED_ALLOWED_ORIGINS or ["'none'"],
     }
 }
 

@@ -251,3 +251,14 @@ class Analysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kallglot_id} ({self.get_status_display()})"
+
+
+class EmbedNonce(models.Model):
+    """A signed-link nonce already used: each link signs in once."""
+
+    nonce = models.CharField(max_length=128, unique=True)
+    used_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce

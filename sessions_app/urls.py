@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sessions_app import api, board, health, history, recordings, views, webhooks
+from sessions_app import api, board, embed, health, history, recordings, views, webhooks
 
 urlpatterns = [
     path("", views.console, name="console"),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("recordings/<uuid:recording_id>/audio", recordings.audio, name="recording-audio"),
     path("supervisor/", board.board_page, name="board"),
     path("supervisor/socket", board.board_socket, name="board-socket"),
+    path("embed/start", embed.start, name="embed-start"),
     path("webhooks/kallglot", webhooks.receive, name="webhook"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -43,5 +44,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "languages": languages.offered(),
         "prefill": prefill(request),
         "user": {"username": request.user.get_username()},
+        # The postMessage API talks to the host page only at these exact origins.
+        "embed": {"allowed_origins": settings.EMBED_ALLOWED_ORIGINS},
     }
     return render(request, "sessions_app/console.html", {"console_config": config})

@@ -1,0 +1,40 @@
+"""Partitioned (CHIPS) session and CSRF cookies, so the console works in a CRM's iframe.
+
+Browsers keep third-party cookies out of cross-site iframes unless they are Partitioned;
+Python 3.11's cookie module cannot write that attribute, so it is added here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http.cookies import Morsel
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+class PartitionedMorsel(Morsel):
+    def OutputString(self, attrs: list[str] | None = None) -> str:  # the stdlib name
+        return super().OutputString(attrs) + "; Partitioned"
+
+
+def partition(response: HttpResponse, name: str) -> None:
+    old = response.cookies.get(name)
+    if old is None or isinstance(old, PartitionedMorsel):
+        return
+    new = PartitionedMorsel()
+    new.set(old.key, old.value, old.coded_value)
+    new.update(old)
+    dict.__setitem__(response.cookies, name, new)
+
+
+class PartitionedCookies:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.EMBED_ALLOWED_ORIGINS:
+            partition(response, settings.SESSION_COOKIE_NAME)
+            partition(response, settings.CSRF_COOKIE_NAME)
+        return response
