@@ -20,10 +20,10 @@ const STATES = {
 const START_LABELS = { ended: "Start a new call", error: "Try again" };
 const IN_CALL = new Set(["starting", "connecting", "live", "ending"]);
 const END_REASONS = {
-  explicit_end: "ended by you",
-  api_end: "ended",
-  idle_timeout: "ended after a long silence",
-  session_ended: "ended elsewhere",
+  explicit_end: "by you",
+  api_end: "elsewhere (for example by a supervisor)",
+  idle_timeout: "after a long silence",
+  session_ended: "elsewhere (for example by a supervisor)",
 };
 
 const config = JSON.parse(document.getElementById("console-config").textContent);
@@ -118,7 +118,7 @@ async function onStart(event) {
     return fail(error.message);
   }
   rememberChoices();
-  ui.callInfo.textContent = `Call ${call.session.kallglot_id}`;
+  ui.callInfo.textContent = `Kallglot call ${call.session.kallglot_id}`;
   connect(call.session.stream);
 }
 
@@ -234,8 +234,17 @@ function callEnded(reason) {
   call.over = true;
   call.endedAt = Date.now();
   teardown();
-  setState("ended", END_REASONS[reason] || "ended");
+  setState("ended", END_REASONS[reason] || "");
   showDuration();
+  linkToHistory();
+}
+
+// The ended call's page (design.md §3): transcript, recording and analysis arrive there.
+function linkToHistory() {
+  const link = document.createElement("a");
+  link.href = `/sessions/${encodeURIComponent(call.session.id)}/`;
+  link.textContent = "Open this call in History";
+  ui.callInfo.append(document.createElement("br"), link);
 }
 
 // A problem the agent must know about; the call may still be resumable (see render()).

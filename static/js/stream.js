@@ -15,7 +15,8 @@ export const CLOSE_CODES = {
   sessionEnded: 4409,
 };
 const AUTH_CLOSES = new Set([CLOSE_CODES.invalidToken, CLOSE_CODES.expiredToken]);
-const TOKEN_ERRORS = new Set(["invalid_token", "expired_token"]);
+// Refusals come as a session.error and then a close code; the close code is acted on.
+const REFUSALS = new Set(["invalid_token", "expired_token", "session_not_found", "session_ended"]);
 
 // stream.url + ?token=, with the socket scheme derived from the URL given (http→ws, https→wss).
 export function streamUrl({ url, token }) {
@@ -101,8 +102,8 @@ export class CallStream {
       this.handlers.onReady();
     } else if (message.type === "session.ended") {
       this.finish(() => this.handlers.onEnded(message.reason || "ended"));
-    } else if (message.type === "session.error" && TOKEN_ERRORS.has(message.code)) {
-      // The close that follows (4001/4002) is handled by refreshing the token.
+    } else if (message.type === "session.error" && REFUSALS.has(message.code)) {
+      // Handled by the close that follows.
     } else if (message.type !== "pong") {
       this.handlers.onMessage(message);
     }
