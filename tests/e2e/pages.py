@@ -1,0 +1,127 @@
+"""The console as a test sees it: its state, its counters and its captions.
+
+The page exposes `data-state` on #console and read-only counters on `window.kallglotConsole`.
+The strict CSP blocks `page.wait_for_function` (it evaluates strings), so waits poll
+`page.evaluate` or use selectors.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.conftest import PASSWORD, LiveServer
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+HEADLESS_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FRAME_S = 0.16  # one audio.input frame
+
+
+def launch(playwright: Playwright, *args: str) -> Browser:
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*HEADLESS_ARGS, *args])
+
+
+def session_cookie(user: Any, server: LiveServer) -> dict[str, str]:
+    """Signs `user` in through Django's test client; the browser borrows the session."""
+    client = Client()
+    assert client.login(username=user.get_username(), password=PASSWORD)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}
+
+
+def post_as(user: Any, server: LiveServer, path: str) -> httpx.Response:
+    """A JSON POST to the live server as `user`, with its session and CSRF token."""
+    with httpx.Client(base_url=server.url, timeout=15) as http:
+        http.cookies.set("sessionid", session_cookie(user, server)["value"])
+        http.get("/accounts/login/").raise_for_status()  # sets the csrftoken cookie
+        return http.post(path, json={}, headers={"X-CSRFToken": http.cookies["csrftoken"]})
+
+
+@dataclass
+class ConsolePage:
+    page: Page
+    server: LiveServer
+    errors: list[str] = field(default_factory=list)
+
+    def stats(self) -> dict[str, Any]:
+        return self.page.evaluate("() => ({ ...window.kallglotConsole })")
+
+    def state(self) -> str:
+        return self.page.get_attribute("#console", "data-state")
+
+    def wait_for_state(self, state: str, timeout: float = 10) -> None:
+        try:
+            self.page.wait_for_selector(f"#console[data-state={state}]", timeout=timeout * 1000)
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"never {state}: {self.describe()}") from None
+
+    def describe(self) -> str:
+        """What the agent sees, for failure messages."""
+        status = self.page.locator(".callstate").inner_text()
+        return f"{status!r}, alert {self.alert()!r}, page errors {self.errors}"
+
+    def wait_until(
+        self, check: Callable[[dict[str, Any]], bool], what: str, timeout: float = 10
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            stats = self.stats()
+            if check(stats):
+                return stats
+            assert time.monotonic() < deadline, f"timed out waiting for {what}: {stats}"
+            time.sleep(0.05)
+
+    def final_caption(self, speaker: str, timeout: float = 15) -> dict[str, str]:
+        """The first final caption of `speaker` that carries a translation."""
+        item = f"#captions li[data-speaker={speaker}][data-final=true]"
+        self.page.wait_for_selector(f"{item} .caption__translation", timeout=timeout * 1000)
+        caption = self.page.locator(item).first
+        original = caption.locator(".caption__text")
+        translation = caption.locator(".caption__translation [lang]")
+        return {
+            "text": original.inner_text(),
+            "language": original.get_attribute("lang"),
+            "translation": translation.inner_text(),
+            "translation_language": translation.get_attribute("lang"),
+        }
+
+    def alert(self) -> str:
+        return self.page.locator("#alert").inner_text()
+
+
+@contextmanager
+def open_console(browser: Browser, server: LiveServer, user: Any) -> Iterator[ConsolePage]:
+    """A fresh browser context signed in as `user`, on the idle console."""
+    context: BrowserContext = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15_000)
+    context.add_cookies([session_cookie(user, server)])
+    page = context.new_page()
+    console = ConsolePage(page, server)
+    page.on("pageerror", lambda error: console.errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: console.errors.append(message.text) if message.type == "error" else None,
+    )
+    page.goto(f"{server.url}/")
+    console.wait_for_state("idle")
+    try:
+        yield console
+    finally:
+        context.close()

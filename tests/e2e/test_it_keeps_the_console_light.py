@@ -1,0 +1,32 @@
+"""The console stays within its weight budget (design.md §8): HTML + JS + CSS ≤ 60 KB
+uncompressed, counted from what Chromium actually loads, plus the audio worklet."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import Response
+
+from tests.e2e.pages import ConsolePage
+
+pytestmark = pytest.mark.e2e
+
+BUDGET_BYTES = 60 * 1024
+
+
+def test_it_loads_under_60_kb_without_a_framework(console: ConsolePage) -> None:
+    loaded: dict[str, int] = {}
+
+    def count(response: Response) -> None:
+        if response.request.resource_type in ("document", "script", "stylesheet"):
+            loaded[response.url] = len(response.body())
+
+    console.page.on("response", count)
+    console.page.reload()
+    console.wait_for_state("idle")
+    worklet = f"{console.server.url}/static/js/mulaw-worklet.js"
+    loaded[worklet] = len(httpx.get(worklet, timeout=10).content)
+
+    paths = {url.removeprefix(console.server.url) for url in loaded}
+    assert {"/", "/static/js/console.js", "/static/js/stream.js", "/static/css/app.css"} <= paths
+    assert sum(loaded.values()) <= BUDGET_BYTES, loaded
