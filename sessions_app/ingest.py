@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -71,19 +71,21 @@ def envelope_from(payload: dict) -> Envelope | None:
 
 def webhook_store(*, envelope: Envelope, raw_body: bytes, headers: dict) -> WebhookEvent:
     """Store the delivery (or count a repeat of it) before anything is applied."""
-    event, created = WebhookEvent.objects.get_or_create(
-        event_id=envelope.event_id,
-        defaults={
-            "event_type": envelope.event_type,
-            "kallglot_session_id": envelope.kallglot_session_id[:64],
-            "body": raw_body.decode("utf-8", errors="replace"),
-            "headers": {name: headers[name] for name in STORED_HEADERS if name in headers},
-            "event_created_at": parse_datetime(envelope.created_at or "") or None,
-        },
-    )
-    if not created:
-        WebhookEvent.objects.filter(pk=event.pk).update(deliveries=F("deliveries") + 1)
-    return event
+    try:
+        with transaction.atomic():
+            return WebhookEvent.objects.create(
+                event_id=envelope.event_id,
+                event_type=envelope.event_type,
+                kallglot_session_id=envelope.kallglot_session_id[:64],
+                body=raw_body.decode("utf-8", errors="replace"),
+                headers={name: headers[name] for name in STORED_HEADERS if name in headers},
+                event_created_at=parse_datetime(envelope.created_at or "") or None,
+            )
+    except IntegrityError:  # a repeat delivery of an event already stored
+        WebhookEvent.objects.filter(event_id=envelope.event_id).update(
+            deliveries=F("deliveries") + 1
+        )
+        return WebhookEvent.objects.get(event_id=envelope.event_id)
 
 
 def webhook_apply(*, event: WebhookEvent) -> str:
@@ -120,7 +122,7 @@ def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
     event.outcome = Outcome.APPLIED if applied else Outcome.IGNORED
     event.processed_at = timezone.now()
     event.error = ""
-    event.save()
+    event.save(update_fields=["session", "outcome", "processed_at", "error"])
     return event.outcome
 
 

@@ -219,7 +219,7 @@ def record_event(
     actor: AbstractBaseUser | None = None,
 ) -> SessionEvent:
     """Number and store one event in the caller's transaction; relay it once that commits."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         event = SessionEvent.objects.create(
             session=session,
             seq=session.next_seq(),

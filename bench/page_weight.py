@@ -1,0 +1,40 @@
+"""Console page weight: the HTML and every script and stylesheet it loads, uncompressed."""
+
+from __future__ import annotations
+
+import re
+
+from harness import Server, report, signed_in
+
+REFERENCE = re.compile(r'(?:src|href)="(/static/[^"]+\.(?:js|css))"')
+IMPORT = re.compile(r'(?:from\s+|import\s*\(?\s*|addModule\(\s*)["\'`]([^"\'`]+\.js)["\'`]')
+
+
+def measure(server: Server) -> None:
+    client = signed_in(server, "bench-agent")
+    html = client.get("/").text
+    seen: dict[str, int] = {}
+    pending = REFERENCE.findall(html)
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        text = client.get(path).text
+        seen[path] = len(text.encode())
+        base = path.rsplit("/", 1)[0]
+        pending += [resolve(base, name) for name in IMPORT.findall(text)]
+    total = len(html.encode()) + sum(seen.values())
+    detail = f"{total / 1024:.1f} KB ({len(seen)} files)"
+    report("console page weight (HTML+JS+CSS)", detail, "<= 60 KB", total <= 60 * 1024)
+
+
+def resolve(base: str, name: str) -> str:
+    if name.startswith("/"):
+        return name
+    parts = base.split("/")
+    for piece in name.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)

@@ -1,0 +1,138 @@
+"""Webhook ingest on one worker, and webhook-to-socket latency across two workers with Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import uuid
+
+import httpx
+import websockets
+from harness import Server, percentile, report, signed_webhook
+
+EVENTS = 3000
+DUPLICATES = 300
+CONCURRENCY = 16
+counter = itertools.count(1)
+
+
+def make_sessions(agent: object, count: int) -> list[object]:
+    from sessions_app.models import CallSession
+
+    return [
+        CallSession.objects.create(
+            kallglot_id=f"sess_BENCH{uuid.uuid4().hex[:16].upper()}", agent=agent, mode="ai_agent"
+        )
+        for _ in range(count)
+    ]
+
+
+def segment(session: object) -> dict:
+    n = next(counter)
+    return {
+        "id": f"evt_bench{n:08d}{uuid.uuid4().hex[:6]}",
+        "type": "transcript.segment",
+        "api_version": "v1",
+        "created_at": "2026-03-26T11:00:00Z",
+        "data": {
+            "session_id": session.kallglot_id,
+            "sequence": n,
+            "speaker": "agent",
+            "language": "en",
+            "text": "Hello, how can I help you today?",
+            "translation": {"language": "es", "text": "Hola, ¿cómo puedo ayudarle hoy?"},
+        },
+    }
+
+
+async def post_all(url: str, events: list[dict]) -> list[int]:
+    queue: asyncio.Queue = asyncio.Queue()
+    for event in events:
+        queue.put_nowait(event)
+    statuses: list[int] = []
+    async with httpx.AsyncClient(timeout=30) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                body, headers = signed_webhook(queue.get_nowait())
+                statuses.append((await client.post(url, content=body, headers=headers)).status_code)
+
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return statuses
+
+
+def ingest(server: Server, agent: object) -> None:
+    from sessions_app.models import SessionEvent, WebhookEvent
+
+    sessions = make_sessions(agent, 20)
+    events = [segment(sessions[i % len(sessions)]) for i in range(EVENTS)]
+    deliveries = events + events[:DUPLICATES]
+    start = time.perf_counter()
+    statuses = asyncio.run(post_all(f"{server.url}/webhooks/kallglot", deliveries))
+    elapsed = time.perf_counter() - start
+    rate = len(deliveries) / elapsed
+    stored = WebhookEvent.objects.filter(event_id__startswith="evt_bench").count()
+    applied = SessionEvent.objects.filter(session__in=sessions).count()
+    exact = statuses.count(200) == len(deliveries) and stored == applied == EVENTS
+    detail = f"{rate:.0f} events/s"
+    report(
+        f"webhook ingest, 1 worker ({len(deliveries)} incl. {DUPLICATES} dups)",
+        detail,
+        ">= 300/s",
+        rate >= 300,
+    )
+    report("  none lost or doubled", f"{stored} stored, {applied} applied", f"{EVENTS} each", exact)
+
+
+async def latency_run(receiver: Server, holder: Server, sessions: list, tickets: list) -> list:
+    sent: dict[str, float] = {}
+    latencies: list[float] = []
+    sockets = []
+    for session, ticket in zip(sessions, tickets, strict=True):
+        url = f"{holder.ws_url}/ws/sessions/{session.public_id}/?ticket={ticket}"
+        socket = await websockets.connect(url, origin=holder.url)
+        await socket.recv()  # the snapshot
+        sockets.append(socket)
+
+    async def listen(socket: websockets.ClientConnection) -> None:
+        async for raw in socket:
+            message = json.loads(raw)
+            if message.get("type") == "event":
+                key = f"{message['data']['sequence']}"
+                latencies.append((time.perf_counter() - sent[key]) * 1000)
+
+    listeners = [asyncio.create_task(listen(s)) for s in sockets]
+    posts = []
+    async with httpx.AsyncClient(timeout=30) as client:
+        for i in range(1000):  # 100 events/s for 10 s
+            event = segment(sessions[i % len(sessions)])
+            body, headers = signed_webhook(event)
+            tick = time.perf_counter()
+            sent[str(event["data"]["sequence"])] = tick
+            url = f"{receiver.url}/webhooks/kallglot"
+            posts.append(asyncio.create_task(client.post(url, content=body, headers=headers)))
+            await asyncio.sleep(max(0, 0.01 - (time.perf_counter() - tick)))
+        await asyncio.gather(*posts)
+        await asyncio.sleep(1)
+    for task in listeners:
+        task.cancel()
+    for socket in sockets:
+        await socket.close()
+    return latencies
+
+
+def latency(receiver: Server, holder: Server, agent: object) -> None:
+    from sessions_app import tickets
+
+    sessions = make_sessions(agent, 10)
+    issued = [tickets.issue(agent.pk, str(s.public_id)) for s in sessions]
+    values = asyncio.run(latency_run(receiver, holder, sessions, issued))
+    p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
+    report(
+        f"webhook -> socket, 2 workers + Redis, 100/s ({len(values)}/1000 seen)",
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms",
+        "p50 <= 5, p99 <= 25 ms",
+        p50 <= 5 and p99 <= 25 and len(values) == 1000,
+    )
