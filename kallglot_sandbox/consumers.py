@@ -103,6 +103,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         kind = content.get("type")
         if kind == "audio.input":
             await self._audio(content)
+        elif kind == "audio":
+            await self._invalid_audio("The LEGACY 'audio' message is gone; send 'audio.input'.")
         elif kind == "ping":
             await self.send_json({"type": "pong", "session_id": self.session.id})
         elif kind == "session.end":

@@ -63,12 +63,16 @@ class Conversation:
 
     async def finish(self) -> None:
         """The session ended: close an open utterance, drop pending customer replies."""
+        self.stop()
+        if self.vad.flush() is not None:
+            await self._agent_final(reply=False)
+
+    def stop(self) -> None:
+        """Cancel everything still scheduled for this conversation."""
         if self.stall is not None:
             self.stall.cancel()
         if self.worker is not None:
             self.worker.cancel()
-        if self.vad.flush() is not None:
-            await self._agent_final(reply=False)
 
     def _watch_for_stall(self) -> None:
         if self.stall is not None:

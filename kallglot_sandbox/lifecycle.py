@@ -102,7 +102,16 @@ async def receive_audio(session: Session, ulaw: bytes) -> None:
 
 
 async def end_session(session: Session, reason: str) -> None:
-    """End once; later calls are no-ops (REST `/end` is idempotent, §2.4)."""
+    """End once; later calls are no-ops (REST `/end` is idempotent, §2.4).
+
+    The work runs as its own task: a REST caller that hangs up (Django then cancels the view)
+    must not leave a session ended but unannounced.
+    """
+    if session.status != "ended":
+        await asyncio.shield(store.spawn(_end(session, reason), name=f"end {session.id}"))
+
+
+async def _end(session: Session, reason: str) -> None:
     if session.status == "ended":
         return
     session.status, session.ended_at, session.end_reason = "ended", time.time(), reason
@@ -213,5 +222,6 @@ def rearm_idle_timers() -> None:
 async def reset() -> None:
     """Close every open stream, cancel background work and forget all state."""
     for session in list(store.sessions.values()):
+        session.conversation.stop()
         await close_streams(session, None, 1001, "sandbox_reset")
     store.clear()
