@@ -21,12 +21,11 @@ class SandboxApi:
     """The sandbox over HTTP: its REST API and its control API."""
 
     base: str
-    origin: str
+    client: httpx.Client
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**AUTH, **kwargs.pop("headers", {})}
-        kwargs.setdefault("timeout", 10)
-        return httpx.request(method, f"{self.base}/{path}", headers=headers, **kwargs)
+        return self.client.request(method, f"{self.base}/{path}", headers=headers, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", path, **kwargs)
@@ -60,10 +59,16 @@ class SandboxApi:
         return self.control("GET", "webhooks")["data"]
 
 
+@pytest.fixture(scope="session")
+def http_client() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=10) as client:
+        yield client
+
+
 @pytest.fixture
-def sandbox_api(live_server_daphne: LiveServer) -> Iterator[SandboxApi]:
+def sandbox_api(live_server_daphne: LiveServer, http_client: httpx.Client) -> Iterator[SandboxApi]:
     """The sandbox of the live server, reset before and after the test."""
-    api = SandboxApi(live_server_daphne.sandbox_base, live_server_daphne.url)
+    api = SandboxApi(live_server_daphne.sandbox_base, http_client)
     api.control("POST", "reset")
     # Nothing listens on the discard port: webhooks go nowhere unless a test says otherwise.
     api.config(webhook_url="http://127.0.0.1:9/nowhere")
