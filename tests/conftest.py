@@ -63,9 +63,7 @@ class LiveServer:
 def server_env(port: int, **overrides: str) -> dict[str, str]:
     """The environment of a Daphne test server: the test database file, fast sandbox retries."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    db_name = settings.DATABASES["default"].get("NAME")
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        env["DATABASE_URL"] = f"sqlite:///{db_name}"
+    env["DATABASE_URL"] = test_database_url()
     env.update(
         DJANGO_SETTINGS_MODULE="kallglot_web.settings",
         APP_BASE_URL=f"http://127.0.0.1:{port}",
@@ -73,6 +71,15 @@ def server_env(port: int, **overrides: str) -> dict[str, str]:
     )
     env.update(overrides)
     return env
+
+
+def test_database_url() -> str:
+    """The URL of the database pytest-django set up, for servers in other processes."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def start_daphne(
