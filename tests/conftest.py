@@ -21,6 +21,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from tests import secrets_scan
+
+    secrets_scan.install()
+
+
+@pytest.fixture(autouse=True)
+def no_secret_leaks() -> Iterator[None]:
+    """Fail the test if anything it caused put the API key or webhook secret in the open."""
+    from tests import secrets_scan
+
+    before = len(secrets_scan.leaks)
+    yield
+    assert secrets_scan.leaks[before:] == []
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -52,12 +68,15 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
+        from tests import secrets_scan
+
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        secrets_scan.scan([self.log()], f"log of the server on port {self.port}")
 
 
 def server_env(port: int, **overrides: str) -> dict[str, str]:
@@ -124,9 +143,13 @@ def live_server_daphne(
 
     Tests that create rows the server must see use `transactional_db`.
     """
+    from tests import secrets_scan
+
     server = start_daphne(tmp_path_factory.mktemp("daphne"))
     yield server
+    before = len(secrets_scan.leaks)
     server.stop()
+    assert secrets_scan.leaks[before:] == []
 
 
 # --- The cast: alice and bob are agents, charlie supervises. ----------------------------------

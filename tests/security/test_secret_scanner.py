@@ -1,0 +1,60 @@
+"""The suite-wide scanner really catches a leak (so its silence means something)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpResponse
+
+from tests import secrets_scan
+
+
+def caught(action) -> list[str]:
+    before = len(secrets_scan.leaks)
+    action()
+    found = secrets_scan.leaks[before:]
+    del secrets_scan.leaks[before:]
+    return found
+
+
+def test_every_in_process_response_passes_the_scanner(settings):
+    assert settings.MIDDLEWARE[0] == "tests.secrets_scan.ScanResponses"
+
+
+def test_it_catches_the_key_in_a_body_header_or_cookie(settings):
+    def respond(response: HttpResponse) -> None:
+        secrets_scan.ScanResponses(lambda request: response)(
+            type("R", (), {"method": "GET", "path": "/x"})()
+        )
+
+    body = HttpResponse(f"key={settings.KALLGLOT_API_KEY}")
+    header = HttpResponse("ok", headers={"X-Debug": settings.KALLGLOT_WEBHOOK_SECRET})
+    cookie = HttpResponse("ok")
+    cookie.set_cookie("c", settings.KALLGLOT_API_KEY)
+
+    assert len(caught(lambda: respond(body))) == 1
+    assert len(caught(lambda: respond(header))) == 1
+    assert len(caught(lambda: respond(cookie))) == 1
+    assert caught(lambda: respond(HttpResponse("nothing to see"))) == []
+
+
+def test_it_catches_the_secret_in_a_log_record(settings):
+    logger = logging.getLogger("tests.leaky")
+
+    found = caught(lambda: logger.warning("signing with %s", settings.KALLGLOT_WEBHOOK_SECRET))
+
+    assert found == ["log record from tests.leaky contains whsec_…"]
+
+
+def test_static_files_hold_no_secret(settings):
+    from pathlib import Path
+
+    files = [
+        p
+        for root in (settings.STATICFILES_DIRS[0], settings.STATIC_ROOT)
+        for p in Path(root).rglob("*")
+        if p.is_file()
+    ]
+    assert files
+    for path in files:
+        assert secrets_scan.found_in(path.read_bytes().decode("latin-1"), str(path)) == []
