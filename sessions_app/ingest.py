@@ -61,12 +61,12 @@ class Envelope:
 def envelope_from(payload: dict) -> Envelope | None:
     """The parts of a webhook body the app relies on, or None if they are missing."""
     event_id, event_type = payload.get("id"), payload.get("type")
-    data = payload.get("data")
-    if not (isinstance(event_id, str) and event_id and isinstance(event_type, str)):
+    data = payload.get("data") or {}
+    if not (isinstance(event_id, str) and isinstance(event_type, str) and isinstance(data, dict)):
         return None
-    if not event_type or len(event_id) > 128 or len(event_type) > 64:
+    if not event_id or not event_type or len(event_id) > 128 or len(event_type) > 64:
         return None
-    return Envelope(event_id, event_type, str(payload.get("created_at") or ""), data or {})
+    return Envelope(event_id, event_type, str(payload.get("created_at") or ""), data)
 
 
 def webhook_store(*, envelope: Envelope, raw_body: bytes, headers: dict) -> WebhookEvent:
