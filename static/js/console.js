@@ -53,6 +53,7 @@ const captions = new Captions($("captions"), $("captions-empty"));
 let state = "idle";
 let call = null; // the current (or last) call: session, stream, mic, playback, audio context
 let muted = false;
+let focusLost = false; // a disabled control dropped the keyboard focus; see moveFocus()
 let blockedUntil = 0; // after a 429, Start waits for Retry-After
 const counters = { framesSent: 0, framesMuted: 0 };
 
@@ -67,8 +68,20 @@ function setState(next, detail = "") {
   ui.root.dataset.state = next;
   ui.stateLabel.textContent = STATES[next].label;
   ui.stateDetail.textContent = detail;
+  const focused = document.activeElement;
   render();
+  const stranded = focusLost && document.activeElement === document.body;
+  if (stranded || (ui.root.contains(focused) && focused.disabled)) moveFocus();
   return true;
+}
+
+// A keyboard user whose button just became disabled lands on the next useful control
+// (Mute rather than End during a call: a stray key press there is harmless), or on the
+// first one that becomes usable again.
+function moveFocus() {
+  const next = ui.mute.disabled ? ui.start : ui.mute;
+  focusLost = next.disabled;
+  if (!focusLost) next.focus();
 }
 
 // After an error, a call that has not ended upstream can be reconnected or ended.
@@ -82,7 +95,7 @@ function render() {
   ui.start.disabled = IN_CALL.has(state) || Date.now() < blockedUntil;
   ui.start.textContent = open ? "Reconnect" : START_LABELS[state] || "Start call";
   ui.end.disabled = !(state === "connecting" || state === "live" || open);
-  ui.mute.disabled = !(state === "connecting" || state === "live");
+  ui.mute.disabled = !["starting", "connecting", "live"].includes(state);
   ui.mute.setAttribute("aria-pressed", String(muted));
   ui.mute.textContent = muted ? "Unmute" : "Mute";
   ui.muted.hidden = !(muted && IN_CALL.has(state));
@@ -100,12 +113,12 @@ async function onStart(event) {
   event.preventDefault();
   if (resumable()) return resume();
   if (!["idle", "ended", "error"].includes(state) || Date.now() < blockedUntil) return;
+  muted = false;
   setState("starting", "Opening the microphone");
   const idempotencyKey = crypto.randomUUID(); // one per click, reused by retries of this request
   showAlert("");
   captions.clear();
   ui.callInfo.textContent = "";
-  muted = false;
   counters.framesSent = counters.framesMuted = 0;
   call = { session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
   call.playback = new Playback(call.context);

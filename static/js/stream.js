@@ -4,6 +4,7 @@
 
 const PING_INTERVAL_MS = 15000;
 const SILENCE_LIMIT_MS = 2 * PING_INTERVAL_MS + 5000; // no message at all: the link is dead
+const READY_LIMIT_MS = 10000; // a socket not ready by then (never opened, or silent) is retried
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const MAX_ATTEMPTS = 8;
 
@@ -40,7 +41,7 @@ export class CallStream {
     this.attempts = 0;
     this.sequence = 0;
     this.framesSent = 0;
-    this.timers = { ping: null, retry: null };
+    this.timers = { ping: null, retry: null, ready: null };
   }
 
   connect() {
@@ -49,6 +50,7 @@ export class CallStream {
     this.socket = socket;
     this.lastMessageAt = Date.now();
     socket.onopen = () => this.startPing();
+    this.timers.ready = setTimeout(() => this.abandon(), READY_LIMIT_MS);
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => this.closed(socket, event);
   }
@@ -99,6 +101,7 @@ export class CallStream {
     if (message.type === "session.ready") {
       this.ready = true;
       this.attempts = 0;
+      clearTimeout(this.timers.ready);
       this.handlers.onReady();
     } else if (message.type === "session.ended") {
       this.finish(() => this.handlers.onEnded(message.reason || "ended"));
@@ -166,7 +169,7 @@ export class CallStream {
   abandon() {
     const socket = this.socket;
     socket.onclose = null;
-    socket.close(4000, "no answer to ping");
+    socket.close(4000, "no answer");
     this.socket = null;
     this.ready = false;
     this.stopTimers();
@@ -182,6 +185,7 @@ export class CallStream {
   stopTimers() {
     clearInterval(this.timers.ping);
     clearTimeout(this.timers.retry);
+    clearTimeout(this.timers.ready);
   }
 }
 
