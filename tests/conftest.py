@@ -105,9 +105,10 @@ def start_daphne(
     tmp_dir: Path,
     app: str = "kallglot_web.asgi:application",
     ready_path: str = "/healthz",
+    port: int | None = None,
     **env: str,
 ) -> LiveServer:
-    port = free_port()
+    port = port or free_port()
     log_path = tmp_dir / f"daphne-{port}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
