@@ -31,6 +31,11 @@ export class Captions {
     if (stickToBottom) item.scrollIntoView({ block: "end" });
   }
 
+  // The call is over: an utterance still in progress will never get its final.
+  settle() {
+    for (const typing of this.list.querySelectorAll(".caption__typing")) typing.textContent = "cut off";
+  }
+
   nearBottom() {
     const scroller = this.list.parentElement;
     return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;

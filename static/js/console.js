@@ -246,6 +246,7 @@ async function onEnd() {
 function callEnded(reason) {
   call.over = true;
   call.endedAt = Date.now();
+  captions.settle();
   teardown();
   setState("ended", END_REASONS[reason] || "");
   showDuration();
