@@ -92,9 +92,15 @@ def test_it_gives_up_after_eight_attempts(base):
     control = f"{base}/v1/_control"
     httpx.post(f"{control}/config", json={"webhook_url": "http://127.0.0.1:9/x"}, headers=AUTH)
     httpx.post(f"{base}/v1/sessions", json={"mode": "ai_agent"}, headers=AUTH)
-    time.sleep(1.5)
 
-    log = httpx.get(f"{control}/webhooks", headers=AUTH).json()["data"]
+    def attempts() -> list[dict]:
+        return httpx.get(f"{control}/webhooks", headers=AUTH).json()["data"]
+
+    deadline = time.monotonic() + 15
+    while len(attempts()) < 8 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # every scaled delay is under a second: a ninth attempt would show
+    log = attempts()
 
     assert [entry["attempt"] for entry in log] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert [entry["retry_count"] for entry in log] == list(range(8))
