@@ -21,7 +21,7 @@ from tests.e2e.pages import ConsolePage, launch, open_console
 # detector ends one after 600 ms of silence), led in by silence while the call connects.
 TONE_HZ = 440.0
 TONE_DBFS = -12.0
-LEAD_SILENCE_S = 1.0
+LEAD_SILENCE_S = 1.5  # start→live takes ~0.5 s; the first burst must arrive whole
 BURST_S = 1.0
 GAP_S = 1.2
 BURSTS = 3

@@ -9,7 +9,7 @@ import pytest
 
 from sessions_app.models import CallSession
 from tests.conftest import SandboxControl
-from tests.e2e.conftest import BURST_S, BURSTS, TONE_HZ
+from tests.e2e.conftest import BURST_S, BURSTS, GAP_S, TONE_HZ
 from tests.e2e.pages import FRAME_S, ConsolePage
 
 pytestmark = pytest.mark.e2e
@@ -38,8 +38,11 @@ def test_it_runs_a_translated_call(console: ConsolePage, upstream: SandboxContro
     assert customer["translation"] not in ("", customer["text"])
     console.wait_until(lambda s: s["audioFramesPlayed"] >= 5, "customer audio to play")
 
-    # Every burst spoken before muting, so the tone's duration can be checked upstream.
-    console.wait_until(lambda s: s["framesSent"] * FRAME_S >= 1 + BURSTS * 2.2, "all bursts", 12)
+    # Every burst sent (and its utterance closed) before muting, so that the tone's whole
+    # duration can be checked upstream. The microphone's file is always at least as far
+    # along as the audio sent, which began only once the call was live.
+    all_bursts_s = BURSTS * (BURST_S + GAP_S) + 1
+    console.wait_until(lambda s: s["framesSent"] * FRAME_S >= all_bursts_s, "all bursts", 12)
     assert_mute_stops_frames(console, upstream, kallglot_id)
 
     console.page.click("#end")
