@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -55,8 +56,13 @@ class SandboxApi:
     def audio(self, session_id: str) -> dict[str, Any]:
         return self.control("GET", f"sessions/{session_id}/audio")
 
-    def webhook_log(self) -> list[dict[str, Any]]:
-        return self.control("GET", "webhooks")["data"]
+    def webhook_log(self, at_least: int = 0, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """The delivery log, once it has `at_least` entries."""
+        deadline = time.monotonic() + timeout
+        while len(log := self.control("GET", "webhooks")["data"]) < at_least:
+            assert time.monotonic() < deadline, f"only {len(log)} delivery attempts: {log}"
+            time.sleep(0.05)
+        return log
 
 
 @pytest.fixture(scope="session")

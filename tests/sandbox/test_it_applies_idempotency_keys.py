@@ -42,12 +42,12 @@ def test_it_refuses_the_same_key_with_another_body(sandbox_api):
 
 
 async def test_it_answers_409_while_the_first_request_is_running(sandbox_api):
-    sandbox_api.fault("sessions.create", 0, latency_ms=1200)
+    sandbox_api.fault("sessions.create", 0, latency_ms=2000)
     headers = {**AUTH, **key()}
     url = f"{sandbox_api.base}/sessions"
     async with httpx.AsyncClient(headers=headers, timeout=10) as client:
         slow = asyncio.create_task(client.post(url, json=BODY))
-        await asyncio.sleep(0.4)
+        await asyncio.sleep(0.5)
         conflict = await client.post(url, json=BODY)
         first = await slow
         after = await client.post(url, json=BODY)

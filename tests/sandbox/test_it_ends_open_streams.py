@@ -34,7 +34,7 @@ async def test_it_ends_an_idle_session(sandbox_api):
 
 
 async def test_it_counts_idleness_from_the_last_audio(sandbox_api):
-    sandbox_api.config(idle_timeout_s=0.6)
+    sandbox_api.config(idle_timeout_s=1.0)
     session = sandbox_api.create_session()
     frame = to_mulaw(silence(0.1))
     async with open_stream(session) as ws:

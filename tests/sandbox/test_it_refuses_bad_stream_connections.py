@@ -71,11 +71,11 @@ async def test_it_refuses_an_ended_session(sandbox_api):
 
 
 async def test_it_checks_the_token_only_when_connecting(sandbox_api):
-    sandbox_api.config(token_lifetime_s=0.5)
+    sandbox_api.config(token_lifetime_s=1.0)
     session = sandbox_api.create_session()
     async with open_stream(session) as ws:
         assert (await receive(ws))["type"] == "session.ready"
-        await asyncio.sleep(0.8)
+        await asyncio.sleep(1.2)
         await ws.send('{"type": "ping"}')
 
         assert await receive(ws) == {"type": "pong", "session_id": session["id"]}
