@@ -49,6 +49,8 @@ function fill(item, message) {
   item.className = `caption caption--${speaker}${final ? "" : " caption--partial"}`;
   item.dataset.speaker = speaker;
   item.dataset.final = String(final);
+  // Screen readers may hold back an utterance until its final words replace the partial ones.
+  item.setAttribute("aria-busy", String(!final));
   const who = element("p", "caption__who", SPEAKERS[speaker]);
   if (message.language) who.append(" ", element("span", "caption__lang", message.language.toUpperCase()));
   if (!final) who.append(" ", element("span", "caption__typing", "speaking…"));

@@ -22,6 +22,8 @@ def test_it_runs_a_translated_call(console: ConsolePage, upstream: SandboxContro
     assert console.page.get_by_label("Customer's language").input_value() == "es"
     console.page.click("#start")
     console.wait_for_state("live")
+    assert console.page.get_by_role("status").inner_text() == "Live"  # the clock stays out
+    assert console.page.locator("#captions").get_attribute("aria-live") == "polite"
     session_id = console.stats()["sessionId"]
     session = CallSession.objects.get(public_id=session_id)
     assert (session.source_language, session.target_language) == ("en", "es")
