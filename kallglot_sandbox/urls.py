@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from kallglot_sandbox import control, downloads, views
+from kallglot_sandbox import control, downloads, storm, views
 
 app_name = "sandbox"
 
@@ -27,5 +27,6 @@ urlpatterns = [
     path("_control/sessions", control.sessions, name="control-sessions"),
     path("_control/sessions/<str:session_id>/audio", control.session_audio, name="control-audio"),
     path("_control/webhooks", control.webhook_log, name="control-webhooks"),
+    path("_control/webhooks/storm", storm.storm, name="control-storm"),
     re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]

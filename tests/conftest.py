@@ -67,6 +67,11 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def kill(self) -> None:
+        """Die as a crashed worker would: no graceful shutdown."""
+        self.process.kill()
+        self.process.wait()
+
     def stop(self) -> None:
         from tests import secrets_scan
 
