@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: keeps the whole chain in one worker thread under ASGI (see the module's docstring).
+    "sessions_app.middleware.SyncChain",
 ]
 
 ROOT_URLCONF = "kallglot_web.urls"
@@ -154,9 +156,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env.str("TEST_DB_NAME", default=str(BASE_DIR / "test_db.sqlite3"))
     }
-# Keep connections between requests: opening one per request is a large share of a webhook.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -134,4 +134,4 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             self.watched = None
 
     async def session_event(self, message: dict) -> None:
-        await self.send_json(message["event"])
+        await self.send(text_data=message["text"])

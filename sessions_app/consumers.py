@@ -75,4 +75,4 @@ class StatusConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(message)
 
     async def session_event(self, message: dict) -> None:
-        await self.send_json(message["event"])
+        await self.send(text_data=message["text"])

@@ -2,13 +2,20 @@
 
 Events are sent after the transaction that wrote them commits, so a socket never sees an
 event the database does not have; a socket that misses one catches up by sequence number.
+
+Sending does not hold up the request that caused it: under ASGI the message is handed to
+one sender task per event loop, which sends in commit order. Each message carries its JSON
+text ready-made, so a broadcast to thousands of sockets serialises it once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import weakref
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -19,6 +26,12 @@ logger = logging.getLogger(__name__)
 SUPERVISORS = "supervisors"
 # Captions go only to sockets watching that call, not to every supervisor's board.
 CAPTIONS = ("transcript.segment",)
+
+Outgoing = tuple[tuple[str, ...], dict]
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue[Outgoing]] = (
+    weakref.WeakKeyDictionary()
+)
+_senders: set[asyncio.Task] = set()
 
 
 def session_group(session: CallSession) -> str:
@@ -39,18 +52,42 @@ def event_message(event: SessionEvent) -> dict:
 
 def publish(event: SessionEvent) -> None:
     """Relay a numbered event to the session's sockets and the supervisors, after commit."""
-    message = {"type": "session.event", "event": event_message(event)}
+    message = {"type": "session.event", "text": json.dumps(event_message(event))}
     groups = (session_group(event.session),)
     if event.kind not in CAPTIONS:
         groups += (SUPERVISORS,)
-    transaction.on_commit(lambda: _send(groups, message))
+    transaction.on_commit(lambda: send((groups, message)))
 
 
-def _send(groups: tuple[str, ...], message: dict) -> None:
+def send(outgoing: Outgoing) -> None:
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and loop.is_running():
+        loop.call_soon_threadsafe(enqueue, loop, outgoing)
+    else:  # plain sync code (management commands, the test client): send and wait
+        async_to_sync(send_now)(outgoing)
+
+
+def enqueue(loop: asyncio.AbstractEventLoop, outgoing: Outgoing) -> None:
+    queue = _queues.get(loop)
+    if queue is None:
+        queue = _queues[loop] = asyncio.Queue()
+        task = loop.create_task(drain(queue), name="relay sender")
+        _senders.add(task)
+        task.add_done_callback(_senders.discard)
+    queue.put_nowait(outgoing)
+
+
+async def drain(queue: asyncio.Queue[Outgoing]) -> None:
+    while True:
+        await send_now(await queue.get())
+
+
+async def send_now(outgoing: Outgoing) -> None:
+    groups, message = outgoing
     layer = get_channel_layer()
     for group in groups:
         try:
-            async_to_sync(layer.group_send)(group, message)
+            await layer.group_send(group, message)
         except Exception:  # the event is stored; sockets resync by seq
             logger.warning("relay to %s failed; clients will resync", group, exc_info=True)
 
