@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 
@@ -21,38 +21,8 @@ T = TypeVar("T")
 class AsyncKallglotClient(Core):
     """Non-blocking twin of `KallglotClient` for async views and consumers."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        base_url: str,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout_connect: float = 3.0,
-        timeout_read: float = 10.0,
-        max_attempts: int = 4,
-        deadline: float = 20.0,
-        backoff_base: float = 0.25,
-        backoff_cap: float = 8.0,
-        sleep: Callable[[float], Any] | None = None,
-        clock: Callable[[], float] | None = None,
-        wall_clock: Callable[[], float] | None = None,
-        random: Callable[[], float] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            timeout_connect=timeout_connect,
-            timeout_read=timeout_read,
-            max_attempts=max_attempts,
-            deadline=deadline,
-            backoff_base=backoff_base,
-            backoff_cap=backoff_cap,
-            clock=clock,
-            wall_clock=wall_clock,
-            random=random,
-        )
-        self._sleep = sleep or asyncio.sleep
-        self._http = httpx.AsyncClient(**self._http_options(transport))
+    _http_class = httpx.AsyncClient
+    _default_sleep = staticmethod(asyncio.sleep)
 
     async def aclose(self) -> None:
         await self._http.aclose()

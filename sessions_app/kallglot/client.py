@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -21,38 +21,8 @@ T = TypeVar("T")
 class KallglotClient(Core):
     """Blocking client for sync code (admin actions, management commands, sync views)."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        base_url: str,
-        transport: httpx.BaseTransport | None = None,
-        timeout_connect: float = 3.0,
-        timeout_read: float = 10.0,
-        max_attempts: int = 4,
-        deadline: float = 20.0,
-        backoff_base: float = 0.25,
-        backoff_cap: float = 8.0,
-        sleep: Callable[[float], None] | None = None,
-        clock: Callable[[], float] | None = None,
-        wall_clock: Callable[[], float] | None = None,
-        random: Callable[[], float] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            timeout_connect=timeout_connect,
-            timeout_read=timeout_read,
-            max_attempts=max_attempts,
-            deadline=deadline,
-            backoff_base=backoff_base,
-            backoff_cap=backoff_cap,
-            clock=clock,
-            wall_clock=wall_clock,
-            random=random,
-        )
-        self._sleep = sleep or time.sleep
-        self._http = httpx.Client(**self._http_options(transport))
+    _http_class = httpx.Client
+    _default_sleep = staticmethod(time.sleep)
 
     def close(self) -> None:
         self._http.close()

@@ -56,20 +56,25 @@ class AudioStream:
 class Core:
     """Everything both clients share: configuration, requests, errors, logging."""
 
+    _http_class: type[httpx.Client] | type[httpx.AsyncClient]
+    _default_sleep: Callable[[float], Any]
+
     def __init__(
         self,
         *,
         api_key: str,
         base_url: str,
-        timeout_connect: float,
-        timeout_read: float,
-        max_attempts: int,
-        deadline: float,
-        backoff_base: float,
-        backoff_cap: float,
-        clock: Callable[[], float] | None,
-        wall_clock: Callable[[], float] | None,
-        random: Callable[[], float] | None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        timeout_connect: float = 3.0,
+        timeout_read: float = 10.0,
+        max_attempts: int = 4,
+        deadline: float = 20.0,
+        backoff_base: float = 0.25,
+        backoff_cap: float = 8.0,
+        sleep: Callable[[float], Any] | None = None,
+        clock: Callable[[], float] | None = None,
+        wall_clock: Callable[[], float] | None = None,
+        random: Callable[[], float] | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("A Kallglot API key is required.")
@@ -82,6 +87,8 @@ class Core:
         self._clock = clock or time.monotonic
         self._wall_clock = wall_clock or time.time
         self._random = random or random_module.random
+        self._sleep = sleep or type(self)._default_sleep
+        self._http = self._http_class(**self._http_options(transport))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
