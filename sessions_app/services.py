@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from sessions_app import relay
@@ -56,18 +57,20 @@ def replayed(session: CallSession, request: SessionRequest) -> CallSession:
 
 
 def check_limits(agent: AbstractBaseUser) -> None:
+    """Per-agent limits, counted in one query: calls started this minute, calls still open."""
     now = timezone.now()
-    recent = CallSession.objects.filter(agent=agent, created_at__gte=now - timedelta(minutes=1))
-    if recent.count() >= settings.SESSION_CREATE_PER_MINUTE:
-        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-        wait = max(1, math.ceil(60 - (now - oldest).total_seconds()))
+    minute_ago = now - timedelta(minutes=1)
+    counts = CallSession.objects.filter(agent=agent, created_at__gte=now - LIVE_WINDOW).aggregate(
+        recent=Count("pk", filter=Q(created_at__gte=minute_ago)),
+        live=Count("pk", filter=~Q(status=CallSession.Status.ENDED)),
+        oldest_recent=Min("created_at", filter=Q(created_at__gte=minute_ago)),
+    )
+    if counts["recent"] >= settings.SESSION_CREATE_PER_MINUTE:
+        wait = max(1, math.ceil(60 - (now - counts["oldest_recent"]).total_seconds()))
         message = f"Too many calls started in the last minute. Try again in {wait} s."
         raise ApiError(429, "rate_limited", message, retry_after=wait)
-    live = CallSession.objects.filter(agent=agent, created_at__gte=now - LIVE_WINDOW).exclude(
-        status=CallSession.Status.ENDED
-    )
-    if live.count() >= settings.MAX_LIVE_SESSIONS_PER_AGENT:
-        message = f"You already have {live.count()} open calls. End one before starting another."
+    if counts["live"] >= settings.MAX_LIVE_SESSIONS_PER_AGENT:
+        message = f"You already have {counts['live']} open calls. End one before starting another."
         raise ApiError(429, "too_many_live_sessions", message, retry_after=30)
 
 
