@@ -86,6 +86,14 @@ def upstream(live_server_daphne: LiveServer) -> SandboxControl:
 
 
 @pytest.fixture
+def app_webhooks(upstream: SandboxControl, live_server_daphne: LiveServer) -> SandboxControl:
+    """The sandbox, reset, its webhooks explicitly to the app: for tests of what they bring
+    (transcripts, recordings, analyses, the live board)."""
+    upstream.config(webhook_url=f"{live_server_daphne.url}/webhooks/kallglot")
+    return upstream
+
+
+@pytest.fixture
 def console(
     browser: Browser, live_server_daphne: LiveServer, alice: object, upstream: SandboxControl
 ) -> Iterator[ConsolePage]:

@@ -54,6 +54,19 @@ def post_as(user: Any, server: LiveServer, path: str) -> httpx.Response:
         return http.post(path, json={}, headers={"X-CSRFToken": http.cookies["csrftoken"]})
 
 
+def poll(check: Callable[[], Any], what: str, timeout: float = 15) -> Any:
+    """`check()`'s first truthy result; fails the test after `timeout` seconds.
+
+    Sync Playwright delivers page events only inside its own calls: to wait for one, make
+    `check` call the page (e.g. `page.evaluate`).
+    """
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+    return result
+
+
 @dataclass
 class ConsolePage:
     page: Page
