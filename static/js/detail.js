@@ -53,8 +53,11 @@ function analysisCard(analysis) {
 
 function showAnalysis(analysis) {
   const holder = document.getElementById("analyses");
-  const card = analysisCard(analysis);
   const existing = holder.querySelector(`[data-analysis="${CSS.escape(analysis.id)}"]`);
+  // The answer to the request ("processing") can arrive after the socket brought the result.
+  const finished = existing && !existing.classList.contains("analysis--processing");
+  if (finished && analysis.status === "processing") return;
+  const card = analysisCard(analysis);
   if (existing) existing.replaceWith(card); else holder.prepend(card);
 }
 
