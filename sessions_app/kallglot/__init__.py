@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from sessions_app.kallglot.async_client import AsyncKallglotClient
 from sessions_app.kallglot.client import KallglotClient
-from sessions_app.kallglot.clients import get_async_client, get_client, reset_clients
+from sessions_app.kallglot.clients import (
+    get_async_client,
+    get_client,
+    reset_clients,
+    set_client,
+)
 from sessions_app.kallglot.errors import KallglotError
 from sessions_app.kallglot.signatures import signature_header, verify_signature
 from sessions_app.kallglot.status import (
@@ -55,6 +60,7 @@ __all__ = [
     "parse_transcript",
     "reset_clients",
     "reset_upstream_status",
+    "set_client",
     "signature_header",
     "upstream_status",
     "verify_signature",

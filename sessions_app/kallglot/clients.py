@@ -42,6 +42,13 @@ def get_async_client() -> AsyncKallglotClient:
         return client
 
 
+def set_client(client: KallglotClient) -> None:
+    """Use `client` as the process's sync client (the transport seam for tests)."""
+    global _sync_client
+    with _lock:
+        _sync_client = client
+
+
 def reset_clients() -> None:
     """Close and forget every client; the next accessor call builds a fresh one."""
     global _sync_client

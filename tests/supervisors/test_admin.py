@@ -193,3 +193,25 @@ def test_agents_get_no_board_ticket(alice, charlie):
         .json()["socket"]
         .startswith("/ws/supervisor/?ticket=")
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "query", "expected"),
+    [
+        ("recording", "?status__exact=ready", ["rec_ADMIN1"]),
+        ("recording", "?status__exact=failed", []),
+        ("recording", "?q=rec_ADMIN1", ["rec_ADMIN1"]),
+        ("analysis", "?status__exact=completed", ["anl_ADMIN1"]),
+        ("analysis", "?status__exact=failed", []),
+        ("analysis", "?profile=default", ["anl_ADMIN1"]),
+        ("webhookevent", "?outcome__exact=failed", []),
+    ],
+)
+def test_result_filters_find_what_they_should(staff, data, model, query, expected):
+    response = staff.get(f"/admin/sessions_app/{model}/{query}")
+
+    assert response.status_code == 200
+    found = [
+        getattr(o, "kallglot_id", None) or o.event_id for o in response.context["cl"].result_list
+    ]
+    assert found == expected
