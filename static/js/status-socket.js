@@ -1,6 +1,8 @@
 // The status socket: numbered events of one session, resumed after the last one seen.
 // Reconnects with backoff and full jitter; each attempt fetches a fresh ticket first, and
 // asks for everything after the last sequence number, so nothing is missed across a gap.
+// Events are handed on strictly in order: one that arrives ahead of a missing one (relayed
+// by another worker, say) waits while the socket asks the server for what it skipped.
 
 const MAX_DELAY_MS = 15000;
 const BASE_DELAY_MS = 500;
@@ -16,6 +18,8 @@ export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent,
   let socket = null;
   let stopped = false;
   let timer = null;
+  let askedFrom = -1;
+  const early = new Map(); // events that arrived ahead of one still missing, by seq
   const report = (state) => onState && onState(state);
 
   async function freshPath() {
@@ -26,6 +30,7 @@ export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent,
 
   function connect(path) {
     report(attempt === 0 ? "connecting" : "reconnecting");
+    askedFrom = -1;
     socket = new WebSocket(`${socketUrl(path)}&after=${seq}`);
     socket.addEventListener("open", () => { attempt = 0; report("open"); });
     socket.addEventListener("message", (message) => receive(JSON.parse(message.data)));
@@ -36,9 +41,21 @@ export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent,
     if (message.type === "snapshot") {
       if (onSnapshot) onSnapshot(message);
     } else if (message.type === "event" && message.seq > seq) {
-      seq = message.seq;
-      onEvent(message);
+      early.set(message.seq, message);
+      while (early.has(seq + 1)) {
+        const next = early.get(seq + 1);
+        early.delete(seq + 1);
+        seq = next.seq;
+        onEvent(next);
+      }
+      if (early.size > 0) askFrom(seq);
     }
+  }
+
+  function askFrom(after) {
+    if (askedFrom === after || !socket || socket.readyState !== WebSocket.OPEN) return;
+    askedFrom = after;
+    socket.send(JSON.stringify({ type: "resume", after }));
   }
 
   function retry() {

@@ -1,0 +1,73 @@
+// Unit tests of static/js/status-socket.js with a fake WebSocket: events are handed on in
+// order exactly once, a gap is asked for, and a reconnect resumes after the last seq.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+class FakeSocket {
+  static OPEN = 1;
+  static made = [];
+  constructor(url) {
+    this.url = url;
+    this.sent = [];
+    this.readyState = FakeSocket.OPEN;
+    this.listeners = {};
+    FakeSocket.made.push(this);
+  }
+  addEventListener(type, fn) { (this.listeners[type] ||= []).push(fn); }
+  send(text) { this.sent.push(JSON.parse(text)); }
+  close() { this.readyState = 3; for (const fn of this.listeners.close || []) fn({ code: 1006 }); }
+  emit(message) { for (const fn of this.listeners.message || []) fn({ data: JSON.stringify(message) }); }
+}
+
+globalThis.WebSocket = FakeSocket;
+globalThis.window = { location: { protocol: "http:", host: "127.0.0.1:8000" } };
+globalThis.fetch = async () => ({ ok: true, json: async () => ({ status_socket: "/ws/sessions/s1/?ticket=fresh" }) });
+const { openStatusSocket } = await import("../../static/js/status-socket.js");
+
+const event = (seq) => ({ type: "event", session_id: "s1", seq, kind: `k${seq}`, data: {} });
+
+function open(lastSeq = 0) {
+  FakeSocket.made = [];
+  const seen = [];
+  const handle = openStatusSocket({ socketPath: "/ws/sessions/s1/?ticket=t", sessionUrl: "/api/sessions/s1", lastSeq, onEvent: (e) => seen.push(e.seq) });
+  return { handle, seen, socket: FakeSocket.made[0] };
+}
+
+test("it connects with the last seq it has", () => {
+  const { socket, handle } = open(7);
+  assert.equal(socket.url, "ws://127.0.0.1:8000/ws/sessions/s1/?ticket=t&after=7");
+  handle.close();
+});
+
+test("it hands events on in order, once each", () => {
+  const { socket, seen, handle } = open();
+  for (const seq of [1, 2, 2, 1, 3]) socket.emit(event(seq));
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.equal(handle.lastSeq, 3);
+  handle.close();
+});
+
+test("an event ahead of a missing one waits, and the gap is asked for once", () => {
+  const { socket, seen, handle } = open();
+  socket.emit(event(1));
+  socket.emit(event(3));
+  socket.emit(event(4));
+  assert.deepEqual(seen, [1]);
+  assert.deepEqual(socket.sent, [{ type: "resume", after: 1 }]);
+  socket.emit(event(2));
+  assert.deepEqual(seen, [1, 2, 3, 4]);
+  handle.close();
+});
+
+test("after a drop it reconnects with a fresh ticket and resumes after its last seq", async () => {
+  const { socket, seen, handle } = open();
+  socket.emit(event(1));
+  socket.emit(event(2));
+  socket.close();
+  for (let i = 0; i < 100 && FakeSocket.made.length < 2; i += 1) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(FakeSocket.made.length, 2);
+  assert.equal(FakeSocket.made[1].url, "ws://127.0.0.1:8000/ws/sessions/s1/?ticket=fresh&after=2");
+  FakeSocket.made[1].emit(event(3));
+  assert.deepEqual(seen, [1, 2, 3]);
+  handle.close();
+});
