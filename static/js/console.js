@@ -6,7 +6,9 @@ import { Api } from "./api.js";
 import { Captions } from "./captions.js";
 import { openMicrophone } from "./mic.js";
 import { Playback } from "./playback.js";
+import { openStatusSocket } from "./status-socket.js";
 import { CallStream } from "./stream.js";
+import { Timeline } from "./timeline.js";
 
 const STATES = {
   idle: { label: "Ready", next: ["starting"] },
@@ -49,12 +51,15 @@ const ui = {
   callInfo: $("call-info"),
 };
 const captions = new Captions($("captions"), $("captions-empty"));
+const timeline = new Timeline($("call-timeline"));
 
 let state = "idle";
 let call = null; // the current (or last) call: session, stream, mic, playback, audio context
 let muted = false;
 let focusLost = false; // a disabled control dropped the keyboard focus; see moveFocus()
 let blockedUntil = 0; // after a 429, Start waits for Retry-After
+let status = null; // the status socket of the current (or last) call
+let statusState = "closed";
 const counters = { framesSent: 0, framesMuted: 0 };
 
 // --- state ---------------------------------------------------------------------------------
@@ -118,6 +123,8 @@ async function onStart(event) {
   const idempotencyKey = crypto.randomUUID(); // one per click, reused by retries of this request
   showAlert("");
   captions.clear();
+  closeStatus();
+  timeline.clear();
   ui.callInfo.textContent = "";
   counters.framesSent = counters.framesMuted = 0;
   call = { session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
@@ -132,6 +139,7 @@ async function onStart(event) {
   }
   rememberChoices();
   ui.callInfo.textContent = `Kallglot call ${call.session.kallglot_id}`;
+  watch(call.session);
   connect(call.session.stream);
 }
 
@@ -226,6 +234,33 @@ function sendFrame(bytes, timestampMs) {
     return;
   }
   if (call.stream.sendAudio(bytes, timestampMs)) counters.framesSent += 1;
+}
+
+// --- the status socket: the server's numbered events, the truth about the call -----------
+
+// From seq 0, so that the timeline starts with "Created".
+function watch(session) {
+  status = openStatusSocket({
+    socketPath: session.status_socket,
+    sessionUrl: api.url("session", session.id),
+    onEvent: (event) => onStatusEvent(session, event),
+    onState: (next) => (statusState = next),
+  });
+}
+
+function onStatusEvent(session, event) {
+  if (!call || call.session !== session) return;
+  timeline.add(event);
+  // Ended elsewhere (a supervisor, upstream) while the page still thinks the call is on.
+  if (event.kind === "session.ended" && !call.over && state !== "ending") {
+    const reason = (event.data && event.data.reason) || "";
+    callEnded(END_REASONS[reason] ? reason : "session_ended");
+  }
+}
+
+function closeStatus() {
+  if (status) status.close();
+  status = null;
 }
 
 // --- ending --------------------------------------------------------------------------------
@@ -331,6 +366,8 @@ function setUp() {
   ui.form.addEventListener("submit", onStart);
   ui.end.addEventListener("click", onEnd);
   ui.mute.addEventListener("click", onMute);
+  // Leaving closes it; a page kept for Back (bfcache) keeps it, so it never comes back deaf.
+  window.addEventListener("pagehide", (event) => event.persisted || closeStatus());
   window.addEventListener("beforeunload", (event) => {
     if (!IN_CALL.has(state) && !resumable()) return;
     event.preventDefault();
@@ -364,6 +401,12 @@ window.kallglotConsole = Object.freeze({
   },
   get reconnects() {
     return call ? call.reconnects : 0;
+  },
+  get statusSocket() {
+    return statusState;
+  },
+  get lastEventSeq() {
+    return status ? status.lastSeq : 0;
   },
 });
 
