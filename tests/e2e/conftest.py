@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from tests.conftest import LiveServer, SandboxControl
-from tests.e2e.pages import ConsolePage, launch, open_console
+from tests.e2e.pages import BoardPage, ConsolePage, launch, open_board, open_console
 
 # The fake microphone: tone bursts the sandbox hears as utterances (its voice activity
 # detector ends one after 600 ms of silence), led in by silence while the call connects.
@@ -99,4 +99,11 @@ def console(
 ) -> Iterator[ConsolePage]:
     """Alice's console, signed in and idle."""
     with open_console(browser, live_server_daphne, alice) as page:
+        yield page
+
+
+@pytest.fixture
+def board(browser: Browser, live_server_daphne: LiveServer, charlie: object) -> Iterator[BoardPage]:
+    """Charlie's live board, connected."""
+    with open_board(browser, live_server_daphne, charlie) as page:
         yield page

@@ -7,6 +7,7 @@ The strict CSP blocks `page.wait_for_function` (it evaluates strings), so waits 
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from typing import Any
 
 import httpx
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import PASSWORD, LiveServer
@@ -136,5 +137,47 @@ def open_console(browser: Browser, server: LiveServer, user: Any) -> Iterator[Co
     console.wait_for_state("idle")
     try:
         yield console
+    finally:
+        context.close()
+
+
+@dataclass
+class BoardPage:
+    """A supervisor's live board and every message its socket received."""
+
+    page: Page
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def row(self, session_id: str) -> Locator:
+        return self.page.locator(f"#board-rows tr[data-session='{session_id}']")
+
+    def received(self, kind: str, session_id: str) -> bool:
+        """Whether an event of `kind` for the call has reached the board (pumps page events)."""
+        self.page.evaluate("() => null")
+        return any(
+            m.get("kind") == kind and m.get("session_id") == session_id for m in self.messages
+        )
+
+
+@contextmanager
+def open_board(browser: Browser, server: LiveServer, user: Any) -> Iterator[BoardPage]:
+    """A fresh browser context signed in as `user`, on the live board, connected."""
+    context: BrowserContext = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15_000)
+    context.add_cookies([session_cookie(user, server)])
+    page = context.new_page()
+    board = BoardPage(page)
+    page.on("pageerror", lambda error: board.errors.append(str(error)))
+    page.on(
+        "websocket",
+        lambda socket: socket.on(
+            "framereceived", lambda frame: board.messages.append(json.loads(frame))
+        ),
+    )
+    page.goto(f"{server.url}/supervisor/")
+    page.locator("#board[data-state=live]").wait_for()
+    try:
+        yield board
     finally:
         context.close()
