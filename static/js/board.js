@@ -3,6 +3,7 @@ const config = JSON.parse(document.getElementById("board-config").textContent);
 const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
 const rows = document.getElementById("board-rows");
 const calls = new Map();
+const lookups = new Map(); // call id → events waiting for its lookup
 let watched = null;
 let socket = null;
 let attempt = 0;
@@ -46,19 +47,35 @@ function remove(id) {
   refreshCount();
 }
 
-async function addUnknown(id) {
-  const response = await fetch(config.session_url.replace("{id}", id));
-  if (!response.ok) return;
-  const call = await response.json();
-  if (call.status === "ended") return;
-  calls.set(id, call);
-  render(call);
+// A call first heard of is looked up; its events that arrive meanwhile wait for the answer,
+// which may be older than they are (a call that ends meanwhile must not stay on the board).
+async function addUnknown(event) {
+  const id = event.session_id;
+  if (lookups.has(id)) return lookups.get(id).push(event);
+  lookups.set(id, []);
+  const call = await lookUp(id);
+  const later = lookups.get(id);
+  lookups.delete(id);
+  if (call && call.status !== "ended" && !calls.has(id)) { calls.set(id, call); render(call); }
+  if (calls.has(id)) later.forEach(onEvent);
+}
+
+async function lookUp(id) {
+  try {
+    const response = await fetch(config.session_url.replace("{id}", id));
+    return response.ok ? await response.json() : null;
+  } catch (error) {
+    return null;
+  }
 }
 
 function onEvent(event) {
   if (event.kind === "transcript.segment") return showCaption(event);
   const call = calls.get(event.session_id);
-  if (!call) return event.kind === "session.ended" ? null : addUnknown(event.session_id);
+  if (!call) {
+    const gone = event.kind === "session.ended" && !lookups.has(event.session_id);
+    return gone ? null : addUnknown(event);
+  }
   if (event.kind === "session.started") { call.status = "active"; call.started_at = call.started_at || event.at; }
   if (event.kind === "session.ended") return remove(event.session_id);
   render(call);
