@@ -4,6 +4,7 @@
 
 import { Api } from "./api.js";
 import { Captions } from "./captions.js";
+import { connectHost } from "./embed.js";
 import { openMicrophone } from "./mic.js";
 import { Playback } from "./playback.js";
 import { openStatusSocket } from "./status-socket.js";
@@ -60,6 +61,8 @@ let focusLost = false; // a disabled control dropped the keyboard focus; see mov
 let blockedUntil = 0; // after a 429, Start waits for Retry-After
 let status = null; // the status socket of the current (or last) call
 let statusState = "closed";
+let extraContext = {}; // CRM context keys the form has no field for (from the host page)
+let toHost = () => {}; // posts to the CRM page that frames the console (embed.js)
 const counters = { framesSent: 0, framesMuted: 0 };
 
 // --- state ---------------------------------------------------------------------------------
@@ -114,10 +117,20 @@ function showAlert(message, tone = "error") {
 
 // --- starting a call -----------------------------------------------------------------------
 
-async function onStart(event) {
+function onStart(event) {
   event.preventDefault();
+  begin({ mode: ui.mode.value, source_language: ui.source.value, target_language: ui.target.value });
+}
+
+// The Start button and the host page's start command both come here; `context` (from the
+// host) replaces the CRM context first.
+async function begin(choices, context) {
   if (resumable()) return resume();
   if (!["idle", "ended", "error"].includes(state) || Date.now() < blockedUntil) return;
+  if (context) setContext(context);
+  pick(ui.mode, choices.mode);
+  pick(ui.source, choices.source_language);
+  pick(ui.target, choices.target_language);
   muted = false;
   setState("starting", "Opening the microphone");
   const idempotencyKey = crypto.randomUUID(); // one per click, reused by retries of this request
@@ -132,11 +145,12 @@ async function onStart(event) {
   if (!(await openMic())) return;
   setState("starting", "Creating the call");
   try {
-    call.session = await api.createSession(sessionRequest(), idempotencyKey);
+    call.session = await api.createSession(sessionRequest(choices), idempotencyKey);
   } catch (error) {
     if (error.retryAfter) blockUntil(error.retryAfter);
-    return fail(error.message);
+    return fail(error.message, error.code);
   }
+  toHost("session.created", { session: brief() });
   rememberChoices();
   ui.callInfo.textContent = `Kallglot call ${call.session.kallglot_id}`;
   watch(call.session);
@@ -154,7 +168,7 @@ async function resume() {
     connect(await api.refreshStream(call.session.id));
   } catch (error) {
     if (error.code === "session_ended") callEnded("session_ended");
-    else fail(error.message);
+    else fail(error.message, error.code);
   }
 }
 
@@ -163,21 +177,45 @@ async function openMic() {
     call.mic = await openMicrophone(call.context, { onFrame: sendFrame, onLevel: showLevel });
     return true;
   } catch (error) {
-    fail(error.message);
+    fail(error.message, "microphone");
     return false;
   }
 }
 
-function sessionRequest() {
-  const body = { mode: ui.mode.value };
-  if (ui.source.value) body.source_language = ui.source.value;
-  if (ui.target.value) body.target_language = ui.target.value;
-  const metadata = {};
-  for (const input of ui.form.querySelectorAll("[data-metadata]")) {
+function sessionRequest({ mode, source_language, target_language }) {
+  const body = { mode };
+  if (source_language) body.source_language = source_language;
+  if (target_language) body.target_language = target_language;
+  const metadata = { ...extraContext };
+  for (const input of metadataInputs()) {
     if (input.value.trim()) metadata[input.dataset.metadata] = input.value.trim();
   }
   if (Object.keys(metadata).length) body.metadata = metadata;
   return body;
+}
+
+function metadataInputs() {
+  return ui.form.querySelectorAll("[data-metadata]");
+}
+
+// The host page's CRM context for the next call: into the form where it has a field.
+function setContext(metadata) {
+  extraContext = { ...metadata };
+  for (const input of metadataInputs()) {
+    input.value = extraContext[input.dataset.metadata] || "";
+    delete extraContext[input.dataset.metadata];
+  }
+}
+
+// Shows a choice in its select when it is one of the options (the server judges the rest).
+function pick(select, value = "") {
+  if ([...select.options].some((option) => option.value === value)) select.value = value;
+}
+
+// The call as the host page knows it (docs/embedding.md).
+function brief() {
+  const { id, kallglot_id, metadata } = call.session;
+  return { id, kallglot_id, external_call_id: (metadata || {}).external_call_id || null };
 }
 
 function blockUntil(seconds) {
@@ -203,7 +241,7 @@ function connect(credentials) {
       onEnded: (reason) => (state === "ending" ? null : callEnded(reason)),
       onFailed: (code, message) => {
         if (code === "session_not_found") call.over = true;
-        fail(message);
+        fail(message, code);
       },
     },
   });
@@ -212,6 +250,7 @@ function connect(credentials) {
 
 function onReady() {
   if (!setState("live")) return;
+  if (!call.startedAt) toHost("session.started", { session: brief() });
   call.startedAt = call.startedAt || Date.now();
   if (!call.clock) call.clock = setInterval(showDuration, 1000);
   showDuration();
@@ -273,7 +312,7 @@ async function onEnd() {
     await api.endSession(call.session.id);
   } catch (error) {
     teardown();
-    return fail(`The call could not be ended: ${error.message} Press End call to try again.`);
+    return fail(`The call could not be ended: ${error.message} Press End call to try again.`, error.code);
   }
   callEnded("explicit_end");
 }
@@ -286,6 +325,7 @@ function callEnded(reason) {
   setState("ended", END_REASONS[reason] || "");
   showDuration();
   linkToHistory();
+  toHost("session.ended", { session: brief(), reason });
 }
 
 // The ended call's page (design.md §3): transcript, recording and analysis arrive there.
@@ -297,10 +337,11 @@ function linkToHistory() {
 }
 
 // A problem the agent must know about; the call may still be resumable (see render()).
-function fail(message) {
+function fail(message, code = "error") {
   teardown();
   setState("error");
   showAlert(message);
+  toHost("error", { code, message });
 }
 
 function teardown() {
@@ -360,9 +401,7 @@ function setUp() {
   fillSelect(ui.mode, config.modes, prefill.mode || saved.mode);
   fillSelect(ui.source, languages, prefill.source_language || saved.source || "");
   fillSelect(ui.target, languages, prefill.target_language || "");
-  for (const input of ui.form.querySelectorAll("[data-metadata]")) {
-    input.value = (prefill.metadata || {})[input.dataset.metadata] || "";
-  }
+  setContext(prefill.metadata || {});
   ui.form.addEventListener("submit", onStart);
   ui.end.addEventListener("click", onEnd);
   ui.mute.addEventListener("click", onMute);
@@ -374,6 +413,12 @@ function setUp() {
     event.returnValue = ""; // older browsers need it to show the warning
   });
   setState("idle");
+  toHost = connectHost(config.embed.allowed_origins, {
+    start: (message) => begin(message, message.metadata),
+    end: onEnd,
+    context: (message) => setContext(message.metadata),
+  });
+  toHost("ready", { user: config.user });
 }
 
 // Read-only figures for tests and support; nothing here changes the call.
