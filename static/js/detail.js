@@ -24,8 +24,9 @@ function showRecording(data) {
   document.getElementById("recordings-empty")?.remove();
   const item = el("li");
   if (data.status === "ready") {
+    const length = data.duration_seconds == null ? "" : `${data.duration_seconds.toFixed(1)} s`;
     item.append(el("audio", { controls: "", preload: "metadata", src: data.audio_url }), " ",
-      el("a", { href: data.audio_url, download: "" }, "Download"));
+      el("span", {}, length), " ", el("a", { href: data.audio_url, download: "" }, "Download"));
   } else {
     item.append(el("span", { class: "notice notice--error" }, "This recording could not be made."));
   }
