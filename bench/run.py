@@ -20,6 +20,7 @@ def main(only: set[str]) -> None:
     import create_overhead
     import page_weight
     import sockets
+    import uplink
     import webhooks
 
     single = harness.start()
@@ -34,15 +35,16 @@ def main(only: set[str]) -> None:
             sockets.measure(single, agent)
     finally:
         single.stop()
-    if not wanted("latency"):
-        return
-    redis = {"REDIS_URL": "redis://127.0.0.1:6379/6"}
-    pair = [harness.start(**redis), harness.start(**redis)]
-    try:
-        webhooks.latency(pair[0], pair[1], agent)
-    finally:
-        for server in pair:
-            server.stop()
+    if wanted("latency"):
+        redis = {"REDIS_URL": "redis://127.0.0.1:6379/6"}
+        pair = [harness.start(**redis), harness.start(**redis)]
+        try:
+            webhooks.latency(pair[0], pair[1], agent)
+        finally:
+            for server in pair:
+                server.stop()
+    if wanted("uplink"):
+        uplink.measure()
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ let status = null; // the status socket of the current (or last) call
 let statusState = "closed";
 let extraContext = {}; // CRM context keys the form has no field for (from the host page)
 let toHost = () => {}; // posts to the CRM page that frames the console (embed.js)
-const counters = { framesSent: 0, framesMuted: 0 };
+const counters = { framesSent: 0, framesMuted: 0, bytesSent: 0 };
 
 // --- state ---------------------------------------------------------------------------------
 
@@ -139,7 +139,7 @@ async function begin(choices, context) {
   closeStatus();
   timeline.clear();
   ui.callInfo.textContent = "";
-  counters.framesSent = counters.framesMuted = 0;
+  counters.framesSent = counters.framesMuted = counters.bytesSent = 0;
   call = { session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
   call.playback = new Playback(call.context);
   if (!(await openMic())) return;
@@ -272,7 +272,10 @@ function sendFrame(bytes, timestampMs) {
     counters.framesMuted += 1;
     return;
   }
-  if (call.stream.sendAudio(bytes, timestampMs)) counters.framesSent += 1;
+  const sent = call.stream.sendAudio(bytes, timestampMs);
+  if (!sent) return;
+  counters.framesSent += 1;
+  counters.bytesSent += sent; // the uplink figure of design.md §8 (bench/uplink.py)
 }
 
 // --- the status socket: the server's numbered events, the truth about the call -----------
@@ -437,6 +440,9 @@ window.kallglotConsole = Object.freeze({
   },
   get framesMuted() {
     return counters.framesMuted;
+  },
+  get bytesSent() {
+    return counters.bytesSent;
   },
   get audioFramesReceived() {
     return call && call.playback ? call.playback.received : 0;

@@ -55,18 +55,20 @@ export class CallStream {
     socket.onclose = (event) => this.closed(socket, event);
   }
 
+  // The bytes sent (the JSON is ASCII: one byte a character), or 0 when not ready.
   sendAudio(bytes, timestampMs) {
-    if (!this.ready || this.socket.readyState !== WebSocket.OPEN) return false;
+    if (!this.ready || this.socket.readyState !== WebSocket.OPEN) return 0;
     this.sequence += 1;
-    this.send({
+    const text = JSON.stringify({
       type: "audio.input",
       sequence: this.sequence,
       timestamp_ms: timestampMs,
       speaker: "agent",
       audio: { encoding: "mulaw", sample_rate_hz: 8000, payload: toBase64(bytes) },
     });
+    this.socket.send(text);
     this.framesSent += 1;
-    return true;
+    return text.length;
   }
 
   // Asks Kallglot to end the session; the socket then closes by itself.
