@@ -1,7 +1,6 @@
-// The postMessage API, version 1 (docs/embedding.md), for a console framed by a CRM page.
-// Messages go out only to the host's exact origin, and only when it is an allowed one;
-// messages in count only from the parent window at that origin and in a documented shape.
-// Everything else is ignored without a word: a page that frames us may not probe us.
+// The postMessage API v1 (docs/embedding.md) with the CRM page that frames the console:
+// out only to its exact origin, if allowed; in only from the parent window at that origin,
+// in a documented shape. Anything else is ignored silently.
 
 const isText = (value) => typeof value === "string";
 const isOptionalText = (value) => value === undefined || isText(value);
@@ -29,8 +28,7 @@ function hostOrigin() {
   }
 }
 
-// handlers: {start(message), end(message), context(message)}. Returns post(type, fields),
-// which does nothing when the console is not framed by an allowed origin.
+// handlers: {start, end, context}(message). Returns post(type, fields): a no-op unframed.
 export function connectHost(allowedOrigins, handlers) {
   const origin = hostOrigin();
   if (!origin || !allowedOrigins.includes(origin)) return () => {};

@@ -1,5 +1,4 @@
-// The call's status timeline: the server's numbered events in plain words, with their times.
-// Captions and agents' actions have their own places; only the milestones are listed.
+// The call's status timeline: the server's milestones in plain words, with their times.
 
 const LABELS = {
   "session.created": "Created",
@@ -28,9 +27,8 @@ export class Timeline {
     if (!LABELS[kind]) return;
     const item = document.createElement("li");
     const time = document.createElement("time");
-    const when = new Date(at);
     time.dateTime = at;
-    time.textContent = when.toLocaleTimeString([], { hour12: false });
+    time.textContent = new Date(at).toLocaleTimeString([], { hour12: false });
     item.dataset.seq = seq;
     item.dataset.kind = kind;
     item.append(time, ` ${LABELS[kind]}`);
