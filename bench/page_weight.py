@@ -7,7 +7,8 @@ import re
 from harness import Server, report, signed_in
 
 REFERENCE = re.compile(r'(?:src|href)="(/static/[^"]+\.(?:js|css))"')
-IMPORT = re.compile(r'(?:from\s+|import\s*\(?\s*|addModule\(\s*)["\'`]([^"\'`]+\.js)["\'`]')
+# ES module imports, and `new URL("./x.js", import.meta.url)` (the AudioWorklet module).
+IMPORT = re.compile(r'(?:from\s+|import\s*\(?\s*|new URL\(\s*)["\'`]([^"\'`]+\.js)["\'`]')
 
 
 def measure(server: Server) -> None:

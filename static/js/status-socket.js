@@ -32,13 +32,14 @@ export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent,
     report(attempt === 0 ? "connecting" : "reconnecting");
     askedFrom = -1;
     socket = new WebSocket(`${socketUrl(path)}&after=${seq}`);
-    socket.addEventListener("open", () => { attempt = 0; report("open"); });
+    socket.addEventListener("open", () => report("open"));
     socket.addEventListener("message", (message) => receive(JSON.parse(message.data)));
     socket.addEventListener("close", () => { socket = null; if (!stopped) retry(); });
   }
 
   function receive(message) {
     if (message.type === "snapshot") {
+      attempt = 0; // the server let us in: back off from scratch next time
       if (onSnapshot) onSnapshot(message);
     } else if (message.type === "event" && message.seq > seq) {
       early.set(message.seq, message);

@@ -71,3 +71,24 @@ test("after a drop it reconnects with a fresh ticket and resumes after its last 
   assert.deepEqual(seen, [1, 2, 3]);
   handle.close();
 });
+
+test("a server that lets the socket open but closes it at once is backed off from", async () => {
+  const delays = [];
+  const realTimeout = globalThis.setTimeout;
+  const realRandom = Math.random;
+  Math.random = () => 1;
+  globalThis.setTimeout = (fn, delay) => { delays.push(delay); return realTimeout(fn, 0); };
+  try {
+    const { handle } = open();
+    for (let round = 0; round < 3; round += 1) {
+      const count = FakeSocket.made.length;
+      FakeSocket.made[count - 1].close(); // opened, no snapshot, closed
+      for (let i = 0; i < 50 && FakeSocket.made.length === count; i += 1) await new Promise((r) => realTimeout(r, 5));
+    }
+    handle.close();
+  } finally {
+    globalThis.setTimeout = realTimeout;
+    Math.random = realRandom;
+  }
+  assert.deepEqual(delays.slice(0, 3), [500, 1000, 2000]);
+});
