@@ -24,7 +24,8 @@ SECRET = "whsec_bench_local"
 
 BASE_ENV = {
     "DJANGO_SETTINGS_MODULE": "kallglot_web.settings",
-    "DATABASE_URL": f"sqlite:///{DB_PATH}",
+    # BENCH_DATABASE_URL=postgres://… measures on PostgreSQL instead of a fresh SQLite file.
+    "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{DB_PATH}"),
     "KALLGLOT_WEBHOOK_SECRET": SECRET,
     "KALLGLOT_SANDBOX_RETRY_SCALE": "0.001",
     "SESSION_CREATE_PER_MINUTE": "1000000",

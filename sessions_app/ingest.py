@@ -106,24 +106,25 @@ def webhook_apply(*, event: WebhookEvent) -> str:
 
 
 def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
-    event = WebhookEvent.objects.select_for_update().get(pk=event.pk)
-    if event.is_done:  # a concurrent delivery of the same event got here first
-        return event.outcome
-    session = (
-        CallSession.objects.select_for_update()
-        .filter(kallglot_id=envelope.kallglot_session_id)
-        .first()
-    )
+    """Claim the delivery, then apply it, in the caller's transaction (a failure undoes both).
+
+    The claim is one conditional UPDATE: of two concurrent deliveries of the same event,
+    only one finds it unclaimed.
+    """
+    session = CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).first()
     handler = HANDLERS.get(envelope.event_type)
     applied = session is not None and handler is not None
+    outcome = Outcome.APPLIED if applied else Outcome.IGNORED
+    claimed = (
+        WebhookEvent.objects.filter(pk=event.pk)
+        .exclude(outcome__in=(Outcome.APPLIED, Outcome.IGNORED))
+        .update(outcome=outcome, session=session, processed_at=timezone.now(), error="")
+    )
+    if not claimed:  # a concurrent delivery of the same event got here first
+        return WebhookEvent.objects.values_list("outcome", flat=True).get(pk=event.pk)
     if applied:
         handler(session, envelope, event, hint)
-    event.session = session
-    event.outcome = Outcome.APPLIED if applied else Outcome.IGNORED
-    event.processed_at = timezone.now()
-    event.error = ""
-    event.save(update_fields=["session", "outcome", "processed_at", "error"])
-    return event.outcome
+    return outcome
 
 
 def upstream_hint(envelope: Envelope) -> object:
