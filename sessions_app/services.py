@@ -17,7 +17,7 @@ from sessions_app import relay
 from sessions_app.errors import ApiError
 from sessions_app.kallglot import KallglotError, Stream, get_client
 from sessions_app.kallglot import Session as UpstreamSession
-from sessions_app.models import CallSession, SessionEvent
+from sessions_app.models import CallSession, SessionEvent, WebhookEvent
 from sessions_app.validation import SessionRequest
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def session_sync(
     upstream: UpstreamSession,
     actor: AbstractBaseUser | None = None,
     reason: str = "",
-    webhook_event: object = None,
+    webhook_event: WebhookEvent | None = None,
 ) -> CallSession:
     """Apply what upstream says about a session; state only ever moves forward."""
     with transaction.atomic():
@@ -183,7 +183,9 @@ def session_sync(
     return session
 
 
-def started(session: CallSession, at: datetime | None, webhook_event: object = None) -> None:
+def started(
+    session: CallSession, at: datetime | None, webhook_event: WebhookEvent | None = None
+) -> None:
     was_active = session.started_at is not None
     session.mark_started(at)
     if not was_active:
@@ -197,7 +199,7 @@ def ended(
     upstream: UpstreamSession,
     reason: str,
     actor: AbstractBaseUser | None,
-    webhook_event: object = None,
+    webhook_event: WebhookEvent | None = None,
 ) -> None:
     if session.mark_ended(upstream.ended_at, upstream.duration_seconds, reason):
         session.save()
@@ -222,7 +224,7 @@ def record_event(
     data: dict,
     occurred_at: datetime | None = None,
     *,
-    webhook_event: object = None,
+    webhook_event: WebhookEvent | None = None,
     actor: AbstractBaseUser | None = None,
 ) -> SessionEvent:
     """Number and store one event in the caller's transaction; relay it once that commits."""
