@@ -67,11 +67,11 @@ def test_it_never_shows_the_key(make_client, caplog, key, answer):
 
 def test_it_scrubs_key_and_token_shapes_it_was_not_told_about():
     error = KallglotError(
-        "Bad key sk_live_abcDEF123 and token kst_live_xyz for Bearer abc.def",
+        "Bad key sk_live_abc-DEF-123 and token kst_live_xyz for Bearer abc.def",
         code="invalid_api_key",
     )
 
-    assert "sk_live_abcDEF123" not in str(error)
+    assert "sk_live_abc-DEF-123" not in str(error)
     assert "kst_live_xyz" not in str(error)
     assert "abc.def" not in str(error)
     assert str(error) == "Bad key [redacted] and token [redacted] for [redacted]"

@@ -87,7 +87,7 @@ def test_production_settings_pass_the_deploy_check():
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "kallglot_web.settings",
-        "KALLGLOT_API_KEY": "sk_live_placeholder_for_check",
+        "KALLGLOT_API_KEY": "sk_live_deploy-check",
         "KALLGLOT_WEBHOOK_SECRET": "whsec_placeholder_for_check",
         "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-1234567890",
         "ALLOWED_HOSTS": "console.example.com",
