@@ -67,8 +67,6 @@ def stream_json(stream: Stream | None) -> dict | None:
 
 def session_json(session: CallSession, request: HttpRequest) -> dict:
     public_id = str(session.public_id)
-    ticket = tickets.issue(request.user.pk, public_id)
-    socket_path = f"/ws/sessions/{public_id}/"
     return {
         "id": public_id,
         "kallglot_id": session.kallglot_id,
@@ -84,7 +82,7 @@ def session_json(session: CallSession, request: HttpRequest) -> dict:
         "duration_seconds": session.duration_seconds,
         "end_reason": session.end_reason or None,
         "last_event_seq": session.last_event_seq,
-        "status_socket": f"{socket_path}?ticket={ticket}",
+        "status_socket": tickets.status_socket(request.user.pk, public_id),
     }
 
 

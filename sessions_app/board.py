@@ -4,7 +4,6 @@ captions of the call a supervisor chooses to watch."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -17,15 +16,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from sessions_app import relay, tickets
+from sessions_app import consumers, relay, tickets
 from sessions_app.access import find_session, is_supervisor
 from sessions_app.errors import error_response
 from sessions_app.models import CallSession, SessionEvent
+from sessions_app.services import LIVE_WINDOW
 
 BOARD = "board"
-LIVE_WINDOW = timedelta(hours=12)
 RECENT_CAPTIONS = 20
-REFUSED = 4401
 
 
 def summary(session: CallSession) -> dict:
@@ -44,7 +42,7 @@ def summary(session: CallSession) -> dict:
 
 
 def live_sessions() -> list[dict]:
-    since = timezone.now() - LIVE_WINDOW
+    since = timezone.now() - LIVE_WINDOW  # the window the per-agent limits count in
     sessions = CallSession.objects.select_related("agent").filter(created_at__gte=since)
     return [summary(s) for s in sessions.exclude(status=CallSession.Status.ENDED)]
 
@@ -95,7 +93,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         self.user = await database_sync_to_async(board_user)((query.get("ticket") or [""])[0])
         await self.accept()
         if self.user is None:
-            await self.close(code=REFUSED)
+            await self.close(code=consumers.REFUSED)
             return
         await relay.join_board(self.channel_layer, self.channel_name)
         sessions = await database_sync_to_async(live_sessions)()

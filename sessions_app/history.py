@@ -105,8 +105,7 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
     page_config = {
         "session_id": public_id,
         "analysis_url": f"/api/sessions/{public_id}/analysis",
-        "status_socket": f"/ws/sessions/{public_id}/?ticket="
-        + tickets.issue(request.user.pk, public_id),
+        "status_socket": tickets.status_socket(request.user.pk, public_id),
         "session_url": f"/api/sessions/{public_id}",
         "last_event_seq": session.last_event_seq,
     }

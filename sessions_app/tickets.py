@@ -13,6 +13,11 @@ def issue(user_id: int, session_id: str) -> str:
     return signing.dumps({"u": user_id, "s": session_id}, salt=SALT, compress=False)
 
 
+def status_socket(user_id: int, session_id: str) -> str:
+    """The path, ticket included, that lets this user open this session's status socket."""
+    return f"/ws/sessions/{session_id}/?ticket={issue(user_id, session_id)}"
+
+
 def read(ticket: str, session_id: str) -> int | None:
     """The user id the ticket was issued to, or None if it is expired, tampered or not for this
     session."""
