@@ -6,6 +6,7 @@ for the server process to see them.
 
 from __future__ import annotations
 
+import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,8 +74,16 @@ def browser(playwright: Playwright, fake_mic_wav: Path) -> Iterator[Browser]:
 
 
 @pytest.fixture(autouse=True)
-def _committed_rows(transactional_db: None) -> None:
-    """The Daphne server reads the test database from another process."""
+def _committed_rows(transactional_db: None, live_server_daphne: LiveServer) -> Iterator[None]:
+    """The Daphne server reads the test database from another process.
+
+    Before the tables are emptied for the next test, the server is quietened: its sandbox
+    is reset (no more webhooks from this test's calls) and in-flight requests get a moment,
+    so emptying the tables never races the server for locks (PostgreSQL deadlocks there).
+    """
+    yield
+    SandboxControl(live_server_daphne.sandbox_base).reset()
+    time.sleep(0.5)
 
 
 @pytest.fixture
