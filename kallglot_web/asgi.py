@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kallglot_web.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from kallglot_web.handler import ReusedThreadASGIHandler  # noqa: E402
+
+django_asgi_app = ReusedThreadASGIHandler()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 

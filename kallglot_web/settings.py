@@ -120,8 +120,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last: keeps the whole chain in one worker thread under ASGI (see the module's docstring).
-    "sessions_app.middleware.SyncChain",
 ]
 
 ROOT_URLCONF = "kallglot_web.urls"
@@ -144,6 +142,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Each request thread is reused (kallglot_web/handler.py), so its connection is kept between
+# requests for CONN_MAX_AGE seconds, checked before reuse, as under WSGI.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (Daphne workers, the test server) share one file: wait for locks.
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait for each
@@ -168,7 +170,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "kallglot_web.channel_layer.InMemoryChannelLayer"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

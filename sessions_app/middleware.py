@@ -1,14 +1,6 @@
-"""Middleware of the app's own.
-
-`PartitionedCookies` writes the Partitioned (CHIPS) attribute on the session and CSRF cookies,
+"""`PartitionedCookies` writes the Partitioned (CHIPS) attribute on the session and CSRF cookies,
 so the console works in a CRM's iframe: browsers keep third-party cookies out of cross-site
 iframes unless they are Partitioned, and Python 3.11's cookie module cannot write it.
-
-`SyncChain` is a deliberate sync-only middleware at the bottom of the stack. Under ASGI,
-Django runs async-capable middleware in async mode and hops to a worker thread for every
-`process_request`/`process_response` of the sync-written Django middlewares (a dozen hops
-a request); one sync-only middleware at the bottom makes Django run the whole chain in one
-worker thread instead, which measurably cuts the cost of every request (bench/).
 """
 
 from __future__ import annotations
@@ -45,14 +37,3 @@ class PartitionedCookies:
             partition(response, settings.SESSION_COOKIE_NAME)
             partition(response, settings.CSRF_COOKIE_NAME)
         return response
-
-
-class SyncChain:
-    sync_capable = True
-    async_capable = False
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)

@@ -9,13 +9,21 @@ import sys
 import time
 
 import httpx
+import psycopg
 import pytest
 
 from tests.conftest import ROOT, SandboxControl, free_port, start_daphne
 
+POSTGRES = os.environ.get("TEST_OUTAGE_POSTGRES", "postgres://root@127.0.0.1:5432")
 
-def migrate(db_path: str) -> None:
-    env = os.environ | {"DATABASE_URL": f"sqlite:///{db_path}"}
+
+def admin(sql: str, params: tuple = ()) -> None:
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+        conn.execute(sql, params)
+
+
+def migrate(database_url: str) -> None:
+    env = os.environ | {"DATABASE_URL": database_url}
     for command in (["migrate", "-v0"], ["demo_users"]):
         subprocess.run(
             [sys.executable, "manage.py", *command],
@@ -33,11 +41,42 @@ def wait_for(condition, timeout: float = 20.0) -> None:
         time.sleep(0.1)
 
 
+class Database:
+    """A PostgreSQL database of the test's own, which it can take away from the app and give back.
+
+    PostgreSQL, because that is where outages happen in production, and because the app keeps
+    its connections between requests: the outage ends them and refuses new ones.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.url = f"{POSTGRES}/{name}"
+
+    def take_away(self) -> None:
+        admin(f'ALTER DATABASE "{self.name}" WITH ALLOW_CONNECTIONS false')
+        admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (self.name,),
+        )
+
+    def give_back(self) -> None:
+        admin(f'ALTER DATABASE "{self.name}" WITH ALLOW_CONNECTIONS true')
+
+
 @pytest.fixture
-def world(tmp_path):
-    db_dir = tmp_path / "db"
-    db_dir.mkdir()
-    migrate(str(db_dir / "app.sqlite3"))
+def database():
+    database = Database(f"kallglot_outage_{os.getpid()}")
+    admin(f'DROP DATABASE IF EXISTS "{database.name}"')
+    admin(f'CREATE DATABASE "{database.name}"')
+    migrate(database.url)
+    yield database
+    database.give_back()
+    admin(f'DROP DATABASE IF EXISTS "{database.name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def world(tmp_path, database):
     app_port = free_port()
     sandbox = start_daphne(
         tmp_path,
@@ -48,10 +87,10 @@ def world(tmp_path):
     app = start_daphne(
         tmp_path,
         port=app_port,
-        DATABASE_URL=f"sqlite:///{db_dir / 'app.sqlite3'}",
+        DATABASE_URL=database.url,
         KALLGLOT_API_BASE=f"{sandbox.url}/v1",
     )
-    yield app, SandboxControl(f"{sandbox.url}/v1"), db_dir
+    yield app, SandboxControl(f"{sandbox.url}/v1"), database
     app.stop()
     sandbox.stop()
 
@@ -72,16 +111,15 @@ def signed_in(app) -> httpx.Client:
 
 
 def test_webhooks_survive_a_database_outage(world):
-    app, sandbox, db_dir = world
+    app, sandbox, database = world
     agent = signed_in(app)
     call = agent.post("/api/sessions", json={"mode": "bidirectional_translation"}).json()
     wait_for(lambda: delivered(sandbox, "session.created", 200))
 
-    away = db_dir.with_name("db-away")
-    db_dir.rename(away)  # new connections cannot open the database now
+    database.take_away()  # the app's open connections end, new ones are refused
     sandbox.call("POST", f"sessions/{call['kallglot_id']}/end")
     wait_for(lambda: delivered(sandbox, "session.ended", 500))
-    away.rename(db_dir)
+    database.give_back()
 
     wait_for(lambda: delivered(sandbox, "session.ended", 200), timeout=30)
     wait_for(lambda: delivered(sandbox, "transcript.ready", 200), timeout=30)
