@@ -111,7 +111,10 @@ def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
     The claim is one conditional UPDATE: of two concurrent deliveries of the same event,
     only one finds it unclaimed.
     """
-    session = CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).first()
+    try:
+        session = CallSession.objects.get(kallglot_id=envelope.kallglot_session_id)
+    except CallSession.DoesNotExist:
+        session = None
     handler = HANDLERS.get(envelope.event_type)
     applied = session is not None and handler is not None
     outcome = Outcome.APPLIED if applied else Outcome.IGNORED
