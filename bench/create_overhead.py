@@ -1,4 +1,8 @@
-"""Session-create overhead: POST /api/sessions minus a direct POST /v1/sessions, same sandbox."""
+"""Session-create overhead: POST /api/sessions minus a direct POST /v1/sessions, same sandbox.
+
+The sandbox runs in a process of its own, as Kallglot does: in the app's process its work
+(and its webhooks' delivery) would be counted as the app's.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ from harness import Server, report, signed_in
 RUNS = 200
 
 
-def measure(server: Server) -> None:
+def measure(server: Server, sandbox: Server) -> None:
     app = signed_in(server, "bench-agent")
     direct = httpx.Client(
-        base_url=f"{server.url}/sandbox/v1",
+        base_url=f"{sandbox.url}/v1",
         headers={"Authorization": "Bearer sk_test_sandbox"},
         timeout=30,
     )

@@ -91,24 +91,39 @@ class Server:
             self.process.wait()
 
 
-def start(**env: str) -> Server:
-    port = free_port()
+def start(
+    app: str = "kallglot_web.asgi:application",
+    ready_path: str = "/healthz",
+    port: int | None = None,
+    **env: str,
+) -> Server:
+    port = port or free_port()
     full_env = os.environ | BASE_ENV | {"APP_BASE_URL": f"http://127.0.0.1:{port}"} | env
     log = (WORKDIR / f"daphne-{port}.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "kallglot_web.asgi:application"],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
         cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     server = Server(port, process)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"{server.url}/healthz", timeout=1)
+            httpx.get(f"{server.url}{ready_path}", timeout=1)
             return server
         except httpx.TransportError:
             time.sleep(0.1)
     raise RuntimeError(f"daphne on {port} did not start")
+
+
+def start_with_own_sandbox() -> tuple[Server, Server]:
+    """The app and, in a process of its own as Kallglot would be, the sandbox it talks to."""
+    port = free_port()
+    sandbox = start(
+        app="kallglot_sandbox.asgi:application",
+        ready_path="/v1/",
+        KALLGLOT_SANDBOX_WEBHOOK_URL=f"http://127.0.0.1:{port}/webhooks/kallglot",
+    )
+    return start(port=port, KALLGLOT_API_BASE=f"{sandbox.url}/v1"), sandbox
 
 
 def signed_in(server: Server, username: str) -> httpx.Client:

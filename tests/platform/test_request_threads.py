@@ -9,6 +9,7 @@ import pytest
 from channels.testing import HttpCommunicator
 from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
+from django.http import StreamingHttpResponse
 
 from kallglot_web import handler as handler_module
 from kallglot_web.handler import ReusedThreadASGIHandler
@@ -106,3 +107,48 @@ async def test_idle_threads_beyond_the_limit_are_let_go(seen, monkeypatch):
     assert statuses == [200, 200, 200]
     assert len(set(seen.started)) == 3
     assert len(django_asgi_app.idle) == 1
+
+
+async def test_a_streamed_response_is_closed_in_the_request_thread_after_it_is_sent(seen):
+    communicator = HttpCommunicator(
+        django_asgi_app, "GET", "/static/js/console.js", headers=[(b"host", b"127.0.0.1")]
+    )
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(timeout=10)
+    body = b""
+    while True:  # Django ends a stream with a body message without "body"
+        message = await communicator.receive_output(timeout=10)
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    await communicator.wait(timeout=10)
+    assert start["status"] == 200
+    assert b"import" in body  # whitenoise streams the file
+    assert len(seen.finished) == 1
+    assert seen.finished == seen.started
+
+
+async def test_streaming_stops_when_the_client_goes_away(seen):
+    sent: list[dict] = []
+    closed = asyncio.Event()
+
+    async def endless():
+        try:
+            while True:
+                yield b"chunk"
+                await asyncio.sleep(0.01)
+        finally:
+            closed.set()
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        while len(sent) < 3:
+            await asyncio.sleep(0.01)
+        return {"type": "http.disconnect"}
+
+    response = StreamingHttpResponse(endless())
+    await asyncio.wait_for(django_asgi_app.stream(response, receive, send), timeout=5)
+    assert closed.is_set()
+    assert len(seen.finished) == 1  # the response was closed
