@@ -94,15 +94,26 @@ def webhook_apply(*, event: WebhookEvent) -> str:
         return event.outcome
     envelope = envelope_from(json.loads(event.body))
     try:
-        hint = upstream_hint(envelope)
-        with transaction.atomic():
-            return apply_locked(event, envelope, hint)
+        try:
+            return apply_with_hint(event, envelope)
+        except SessionAppeared:  # its call was stored meanwhile: ask upstream now, apply
+            return apply_with_hint(event, envelope)
     except Exception:
         WebhookEvent.objects.filter(pk=event.pk).update(
             outcome=Outcome.FAILED, error=traceback.format_exc(), processed_at=timezone.now()
         )
         logger.exception("webhook %s (%s) failed to apply", event.event_id, event.event_type)
         raise
+
+
+class SessionAppeared(Exception):
+    """The event's call was unknown when upstream was (not) asked, and is known now."""
+
+
+def apply_with_hint(event: WebhookEvent, envelope: Envelope) -> str:
+    hint = upstream_hint(envelope)
+    with transaction.atomic():
+        return apply_locked(event, envelope, hint)
 
 
 def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
@@ -112,6 +123,10 @@ def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
     only one finds it unclaimed.
     """
     session = event_session(envelope.kallglot_session_id)
+    if session is not None and hint is None and envelope.event_type in PREFETCH:
+        # Kallglot sends session.created as it answers the create that stores the call:
+        # the two race, and the event can find the call only after upstream_hint did not.
+        raise SessionAppeared(envelope.kallglot_session_id)
     handler = HANDLERS.get(envelope.event_type)
     applied = session is not None and handler is not None
     outcome = Outcome.APPLIED if applied else Outcome.IGNORED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sessions_app import ingest
 from sessions_app.models import CallSession, SessionEvent, WebhookEvent
 from tests.webhooks.helpers import deliver, envelope, session_data
 
@@ -67,6 +68,31 @@ def test_an_unknown_session_is_stored_and_acknowledged(client, db):
         "sess_NOPE",
         None,
     )
+
+
+def test_an_event_whose_call_is_stored_while_it_arrives_is_applied_at_once(
+    client, alice, monkeypatch, caplog
+):
+    # Kallglot sends session.created as it answers the create that stores the call: the
+    # event can look for the call before it is stored, and find it a moment later.
+    looked_up = ingest.upstream_hint
+
+    def stored_meanwhile(event_envelope: ingest.Envelope) -> object:
+        hint = looked_up(event_envelope)
+        CallSession.objects.get_or_create(
+            kallglot_id="sess_RACE", defaults={"agent": alice, "mode": "ai_agent"}
+        )
+        return hint
+
+    monkeypatch.setattr(ingest, "upstream_hint", stored_meanwhile)
+    data = session_data("sess_RACE", "active", started_at="2026-03-26T11:00:15Z")
+    response = deliver(client, envelope("session.started", data))
+
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "applied"
+    assert CallSession.objects.get(kallglot_id="sess_RACE").status == "active"
+    assert WebhookEvent.objects.get().error == ""
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 
 def test_a_transcript_segment_becomes_a_caption_event(client, session):
