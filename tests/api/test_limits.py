@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from sessions_app import services
+from sessions_app.models import CallSession
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +56,40 @@ def test_it_limits_open_calls_per_agent(sandbox, alice, settings):
 
     client.post(f"/api/sessions/{first['id']}/end")
     assert create(client, "c").status_code == 201
+
+
+def a_call(agent, age: timedelta, **fields) -> CallSession:
+    return CallSession.objects.create(
+        kallglot_id=f"sess_OLD{CallSession.objects.count()}",
+        agent=agent,
+        mode="ai_agent",
+        created_at=timezone.now() - age,
+        **fields,
+    )
+
+
+def test_calls_started_over_a_minute_ago_do_not_count_against_the_rate(sandbox, alice, settings):
+    settings.SESSION_CREATE_PER_MINUTE = 1
+    a_call(alice, timedelta(seconds=61), status="ended")
+
+    assert create(client_for(alice), "a").status_code == 201
+
+
+def test_retry_after_is_when_the_oldest_call_of_the_minute_leaves_it(sandbox, alice, settings):
+    settings.SESSION_CREATE_PER_MINUTE = 1
+    a_call(alice, timedelta(seconds=50), status="ended")
+
+    response = create(client_for(alice), "a")
+
+    assert response.status_code == 429
+    assert 9 <= int(response["Retry-After"]) <= 11
+
+
+def test_an_open_call_older_than_the_live_window_is_not_counted(sandbox, alice, settings):
+    settings.MAX_LIVE_SESSIONS_PER_AGENT = 1
+    a_call(alice, services.LIVE_WINDOW + timedelta(minutes=1))  # never ended upstream-side
+    client = client_for(alice)
+
+    assert create(client, "a").status_code == 201
+    refused = create(client, "b")
+    assert refused.json()["error"]["code"] == "too_many_live_sessions"
