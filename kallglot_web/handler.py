@@ -97,10 +97,19 @@ class ReusedThreadASGIHandler(ASGIHandler):
     def release(self, thread: ThreadPoolExecutor) -> None:
         if len(self.idle) < IDLE_THREADS:
             self.idle.append(thread)
-            return
-        thread.submit(connections.close_all)
-        thread.shutdown(wait=False)
+        else:
+            let_go(thread)
+
+    def let_idle_threads_go(self) -> None:
+        """Close every idle thread's database connection and end the thread (tests use it)."""
+        while self.idle:
+            let_go(self.idle.pop(), wait=True)
 
 
 def new_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="request")
+
+
+def let_go(thread: ThreadPoolExecutor, wait: bool = False) -> None:
+    thread.submit(connections.close_all)
+    thread.shutdown(wait=wait)
