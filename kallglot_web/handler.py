@@ -1,21 +1,22 @@
-"""Django's ASGI handler, with each request run in one reused worker thread.
+"""Django's ASGI handler, with each request run in one trip to one reused worker thread.
 
-Django's own ASGI handler gives every request a new thread and runs the middleware chain in
+Django's own ASGI handler gives every request a new thread, and runs the middleware chain in
 async mode: every `process_request`, `process_view` and `process_response` of a sync-written
-middleware (all of Django's) and the sync view each hop between the event loop and that
-thread, and the thread's database connection is opened and closed with it (for SQLite, over
-a millisecond each time). This app's middleware and views are sync, apart from a few async
-views, so this handler:
+middleware (all of Django's), the sync view, `request_started` and `request_finished` each
+hop between the event loop and that thread, and the thread's database connection is opened
+and closed with it (for SQLite, over a millisecond each time). This app's middleware and
+views are sync, apart from a few async views, so this handler:
 
-- runs the middleware chain and the view as Django's WSGI handler does, in one hop into the
-  request's thread (async views hop back to the loop: `BaseHandler._get_response`);
+- runs `request_started`, the middleware chain and the view as Django's WSGI handler does,
+  and then `request_finished` unless the response streams, in one trip to the request's
+  thread (async views hop back to the loop: `BaseHandler._get_response`); a streamed response
+  is sent, stopped if the client goes away, and closed as Django does;
 - takes the request's thread from a set of idle ones (asgiref's `ThreadSensitiveContext`
-  with an executor), so everything thread-sensitive of the request, from `request_started`
-  to `request_finished`, still runs in one thread, and the thread's database connection
-  lives as long as `CONN_MAX_AGE` allows, as under WSGI.
+  with an executor), so everything thread-sensitive of a request still runs in one thread,
+  and the thread's database connection lives as long as `CONN_MAX_AGE` allows, as under WSGI.
 
 Threads are made as concurrency needs them; at most `IDLE_THREADS` are kept, each with its
-connection. Measured in `bench/`: less than half the cost of Django's handler per request.
+connection. Measured in `bench/`: about half the cost of Django's handler per request.
 """
 
 from __future__ import annotations
@@ -86,13 +87,15 @@ class ReusedThreadASGIHandler(ASGIHandler):
         """Stream as Django does: stop when the client goes away, then close the response."""
         sending = asyncio.create_task(self.send_response(response, send))
         listening = asyncio.create_task(self.listen_for_disconnect(receive))
-        await asyncio.wait((sending, listening), return_when=asyncio.FIRST_COMPLETED)
-        for task in (listening, sending):
-            if not task.done():
-                task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, RequestAborted):
-                await task
-        await sync_to_async(response.close, thread_sensitive=True)()
+        try:
+            await asyncio.wait((sending, listening), return_when=asyncio.FIRST_COMPLETED)
+            for task in (listening, sending):
+                if not task.done():
+                    task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, RequestAborted):
+                    await task
+        finally:
+            await sync_to_async(response.close, thread_sensitive=True)()
 
     def release(self, thread: ThreadPoolExecutor) -> None:
         if len(self.idle) < IDLE_THREADS:

@@ -160,3 +160,20 @@ async def test_streaming_stops_when_the_client_goes_away(seen):
     await asyncio.wait_for(django_asgi_app.stream(response, receive, send), timeout=5)
     assert closed.is_set()
     assert len(seen.finished) == 1  # the response was closed
+
+
+async def test_a_stream_that_breaks_is_still_closed(seen):
+    async def broken():
+        yield b"chunk"
+        raise OSError("upstream went away")
+
+    async def send(message: dict) -> None:
+        pass
+
+    async def receive() -> dict:
+        await asyncio.sleep(10)
+        return {"type": "http.disconnect"}
+
+    with pytest.raises(OSError, match="upstream went away"):
+        await django_asgi_app.stream(StreamingHttpResponse(broken()), receive, send)
+    assert len(seen.finished) == 1  # request_finished: the connection is looked after
