@@ -81,9 +81,10 @@ def agent_calls(agent: AbstractBaseUser, idempotency_key: str) -> AgentCalls:
         FROM {table}
         WHERE agent_id = %s AND (idempotency_key = %s OR created_at >= %s)
     """  # noqa: S608 - the table name is the model's own
-    params = [idempotency_key, minute_ago, window_start, CallSession.Status.ENDED, agent.pk]
+    select = [idempotency_key, minute_ago, window_start, CallSession.Status.ENDED]
+    where = [agent.pk, idempotency_key, window_start]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, idempotency_key, window_start])
+        cursor.execute(sql, select + where)
         existing, recent, live = cursor.fetchone()
     return AgentCalls(existing, int(recent), int(live))
 
