@@ -37,6 +37,21 @@ def no_secret_leaks() -> Iterator[None]:
     assert secrets_scan.leaks[before:] == []
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """pytest-django's test database, given back with no connection of ours left open.
+
+    Connections are kept between requests (CONN_MAX_AGE), also in asgiref's shared thread,
+    where Channels consumers reach the database; PostgreSQL will not drop a database that
+    still has one.
+    """
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
