@@ -148,12 +148,8 @@ def store_started(
                 upstream_request_id=upstream.request_id or "",
                 idempotency_key=idempotency_key,
                 created_at=upstream.created_at or timezone.now(),
-                last_event_seq=1,  # its first event, below: no need to count up for it
             )
-            first = SessionEvent.objects.create(
-                session=session, seq=1, kind="session.created", data={"status": session.status}
-            )
-            relay.publish(first)
+            record_event(session, "session.created", {"status": session.status})
     except IntegrityError:
         # A concurrent retry of the same click stored it first: upstream gave the same id.
         return CallSession.objects.get(kallglot_id=upstream.id, agent=agent)
