@@ -1,4 +1,8 @@
-"""Kallglot webhooks: store every delivery first, then apply it once, in one transaction.
+"""Kallglot webhooks: store every delivery, then apply it once, in one transaction.
+
+An event whose data says all the app needs is stored and applied in the same transaction,
+the row first; one whose resource must be re-read upstream is committed before upstream is
+asked, then applied in a transaction of its own.
 
 A delivery that fails while being applied stays stored as failed and is answered 5xx, so
 Kallglot retries it and the retry applies it; a delivery of an event already applied is
@@ -69,23 +73,88 @@ def envelope_from(payload: dict) -> Envelope | None:
     return Envelope(event_id, event_type, str(payload.get("created_at") or ""), data)
 
 
+def webhook_receive(*, envelope: Envelope, raw_body: bytes, headers: dict) -> str:
+    """Store a delivery and apply it once; returns the outcome. Raises if applying failed.
+
+    An event whose data is not enough to apply it is committed before upstream is asked; any
+    other new event is stored and applied in one transaction (`store_applying`).
+    """
+    try:
+        hint = data_hint(envelope)
+    except Exception:  # noqa: BLE001 - data it cannot read: stored, then failed when applied
+        hint = ASK_UPSTREAM
+    if hint is ASK_UPSTREAM:
+        return webhook_apply(
+            event=webhook_store(envelope=envelope, raw_body=raw_body, headers=headers)
+        )
+    try:
+        return store_applying(envelope, raw_body, headers, hint)
+    except IntegrityError:  # a repeat delivery of an event already stored
+        return webhook_apply(event=repeat_of(envelope))
+
+
 def webhook_store(*, envelope: Envelope, raw_body: bytes, headers: dict) -> WebhookEvent:
     """Store the delivery (or count a repeat of it) before anything is applied."""
     try:
         with transaction.atomic():
-            return WebhookEvent.objects.create(
-                event_id=envelope.event_id,
-                event_type=envelope.event_type,
-                kallglot_session_id=envelope.kallglot_session_id[:64],
-                body=raw_body.decode("utf-8", errors="replace"),
-                headers={name: headers[name] for name in STORED_HEADERS if name in headers},
-                event_created_at=parse_datetime(envelope.created_at or "") or None,
-            )
+            return new_delivery(envelope, raw_body, headers)
     except IntegrityError:  # a repeat delivery of an event already stored
-        WebhookEvent.objects.filter(event_id=envelope.event_id).update(
-            deliveries=F("deliveries") + 1
+        return repeat_of(envelope)
+
+
+def store_applying(envelope: Envelope, raw_body: bytes, headers: dict, hint: object) -> str:
+    """Store a new delivery, then apply it in a savepoint of the same transaction.
+
+    The row is written first, already claimed with the outcome applying gives; if applying
+    fails, the savepoint undoes it and the same commit keeps the delivery, marked failed, for
+    Kallglot's retry. One transaction and no claim statement: the path of captions, the most
+    frequent event of a call, and of `session.created`, which arrives as the create that
+    caused it is being stored (bench/).
+    """
+    failure: Exception | None = None
+    with transaction.atomic():
+        session = event_session(envelope.kallglot_session_id)
+        handler = HANDLERS.get(envelope.event_type)
+        applied = session is not None and handler is not None
+        outcome = Outcome.APPLIED if applied else Outcome.IGNORED
+        event = new_delivery(
+            envelope,
+            raw_body,
+            headers,
+            outcome=outcome,
+            session=session,
+            processed_at=timezone.now(),
         )
-        return WebhookEvent.objects.get(event_id=envelope.event_id)
+        if applied:
+            try:
+                with transaction.atomic():
+                    handler(session, envelope, event, hint)
+            except Exception as exc:  # noqa: BLE001 - kept as failed, raised below
+                failure = exc
+                mark_failed(event)
+    if failure is not None:
+        raise failure
+    return outcome
+
+
+def new_delivery(
+    envelope: Envelope, raw_body: bytes, headers: dict, **fields: object
+) -> WebhookEvent:
+    return WebhookEvent.objects.create(
+        event_id=envelope.event_id,
+        event_type=envelope.event_type,
+        kallglot_session_id=envelope.kallglot_session_id[:64],
+        body=raw_body.decode("utf-8", errors="replace"),
+        headers={name: headers[name] for name in STORED_HEADERS if name in headers},
+        event_created_at=parse_datetime(envelope.created_at or "") or None,
+        **fields,
+    )
+
+
+def repeat_of(envelope: Envelope) -> WebhookEvent:
+    """Count one more delivery of a stored event and return it."""
+    WebhookEvent.objects.filter(event_id=envelope.event_id).update(deliveries=F("deliveries") + 1)
+    return WebhookEvent.objects.get(event_id=envelope.event_id)
 
 
 def webhook_apply(*, event: WebhookEvent) -> str:
@@ -99,11 +168,16 @@ def webhook_apply(*, event: WebhookEvent) -> str:
         except SessionAppeared:  # its call was stored meanwhile: ask upstream now, apply
             return apply_with_hint(event, envelope)
     except Exception:
-        WebhookEvent.objects.filter(pk=event.pk).update(
-            outcome=Outcome.FAILED, error=traceback.format_exc(), processed_at=timezone.now()
-        )
-        logger.exception("webhook %s (%s) failed to apply", event.event_id, event.event_type)
+        mark_failed(event)
         raise
+
+
+def mark_failed(event: WebhookEvent) -> None:
+    """Keep why applying failed (called while handling the exception)."""
+    WebhookEvent.objects.filter(pk=event.pk).update(
+        outcome=Outcome.FAILED, error=traceback.format_exc(), processed_at=timezone.now()
+    )
+    logger.exception("webhook %s (%s) failed to apply", event.event_id, event.event_type)
 
 
 class SessionAppeared(Exception):
@@ -123,7 +197,7 @@ def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
     only one finds it unclaimed.
     """
     session = event_session(envelope.kallglot_session_id)
-    if session is not None and hint is None and envelope.event_type in PREFETCH:
+    if session is not None and hint is None and envelope.event_type in HINTS:
         # Kallglot sends session.created as it answers the create that stores the call:
         # the two race, and the event can find the call only after upstream_hint did not.
         raise SessionAppeared(envelope.kallglot_session_id)
@@ -155,54 +229,86 @@ def event_session(kallglot_id: str) -> CallSession | None:
         return None
 
 
-def upstream_hint(envelope: Envelope) -> object:
-    """What upstream says about the event's resource, read before the transaction.
+ASK_UPSTREAM = object()
 
-    Webhook `data` is a hint: where it lacks what the app relies on, the resource is
-    re-read over REST. Events of unknown sessions or types need nothing.
+
+def data_hint(envelope: Envelope) -> object:
+    """What the event's data says about its resource; ASK_UPSTREAM if that is not enough.
+
+    Webhook `data` is a hint: where it lacks what the app relies on, the resource is re-read
+    over REST. Events of types that need no resource (captions) get None.
     """
-    prefetch = PREFETCH.get(envelope.event_type)
-    if prefetch is None:
+    hint = HINTS.get(envelope.event_type)
+    if hint is None:
         return None
+    found = hint.from_data(envelope)
+    return ASK_UPSTREAM if found is None else found
+
+
+def upstream_hint(envelope: Envelope) -> object:
+    """The event's resource as its data or upstream says, read before the transaction.
+
+    Events of unknown sessions need nothing from upstream.
+    """
+    hint = data_hint(envelope)
+    if hint is not ASK_UPSTREAM:
+        return hint
     if not CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).exists():
         return None
-    return prefetch(envelope)
+    return HINTS[envelope.event_type].from_upstream(envelope)
 
 
-def session_hint(envelope: Envelope) -> UpstreamSession:
+def session_from_data(envelope: Envelope) -> UpstreamSession | None:
     session = parse_session(envelope.data)
     missing_start = session.status == "active" and session.started_at is None
     missing_end = session.status == "ended" and session.ended_at is None
-    if missing_start or missing_end:
-        return get_client().get_session(session.id)
-    return session
+    return None if missing_start or missing_end else session
 
 
-def transcript_hint(envelope: Envelope) -> Transcript:
+def session_from_upstream(envelope: Envelope) -> UpstreamSession:
+    return get_client().get_session(parse_session(envelope.data).id)
+
+
+def transcript_from_upstream(envelope: Envelope) -> Transcript:
     return get_client().get_transcript(envelope.kallglot_session_id)
 
 
-def recording_hint(envelope: Envelope) -> UpstreamRecording:
-    if "status" in envelope.data:
-        return parse_recording(envelope.data)
+def recording_from_data(envelope: Envelope) -> UpstreamRecording | None:
+    return parse_recording(envelope.data) if "status" in envelope.data else None
+
+
+def recording_from_upstream(envelope: Envelope) -> UpstreamRecording:
     return get_client().get_recording(str(envelope.data.get("id")))
 
 
-def analysis_hint(envelope: Envelope) -> UpstreamAnalysis:
-    if "status" in envelope.data:
-        return parse_analysis(envelope.data)
+def analysis_from_data(envelope: Envelope) -> UpstreamAnalysis | None:
+    return parse_analysis(envelope.data) if "status" in envelope.data else None
+
+
+def analysis_from_upstream(envelope: Envelope) -> UpstreamAnalysis:
     return get_client().get_analysis(str(envelope.data.get("id")))
 
 
-PREFETCH: dict[str, Callable[[Envelope], object]] = {
-    "session.created": session_hint,
-    "session.started": session_hint,
-    "session.ended": session_hint,
-    "transcript.ready": transcript_hint,
-    "recording.ready": recording_hint,
-    "recording.failed": recording_hint,
-    "analysis.complete": analysis_hint,
-    "analysis.failed": analysis_hint,
+@dataclass(frozen=True)
+class Hint:
+    """Where an event type's resource is read: its data (None if not enough), or upstream."""
+
+    from_data: Callable[[Envelope], object | None]
+    from_upstream: Callable[[Envelope], object]
+
+
+SESSION_HINT = Hint(session_from_data, session_from_upstream)
+RECORDING_HINT = Hint(recording_from_data, recording_from_upstream)
+ANALYSIS_HINT = Hint(analysis_from_data, analysis_from_upstream)
+HINTS: dict[str, Hint] = {
+    "session.created": SESSION_HINT,
+    "session.started": SESSION_HINT,
+    "session.ended": SESSION_HINT,
+    "transcript.ready": Hint(lambda envelope: None, transcript_from_upstream),
+    "recording.ready": RECORDING_HINT,
+    "recording.failed": RECORDING_HINT,
+    "analysis.complete": ANALYSIS_HINT,
+    "analysis.failed": ANALYSIS_HINT,
 }
 
 

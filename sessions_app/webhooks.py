@@ -10,7 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sessions_app.errors import error_response
-from sessions_app.ingest import envelope_from, webhook_apply, webhook_store
+from sessions_app.ingest import envelope_from, webhook_receive
 from sessions_app.kallglot import verify_signature
 
 logger = logging.getLogger(__name__)
@@ -43,9 +43,8 @@ def store_and_apply(raw: bytes, headers: dict) -> JsonResponse:
     envelope = envelope_from(payload) if isinstance(payload, dict) else None
     if envelope is None:
         return error_response(400, "invalid_event", "The event has no id or type.")
-    event = webhook_store(envelope=envelope, raw_body=raw, headers=headers)
     try:
-        outcome = webhook_apply(event=event)
+        outcome = webhook_receive(envelope=envelope, raw_body=raw, headers=headers)
     except Exception:  # noqa: BLE001 - stored as failed; a 5xx makes Kallglot retry
         return error_response(500, "apply_failed", "The event was stored but not applied.")
     return JsonResponse({"received": envelope.event_id, "outcome": outcome})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sessions_app import ingest
 from sessions_app.models import CallSession, SessionEvent, WebhookEvent
@@ -71,28 +73,60 @@ def test_an_unknown_session_is_stored_and_acknowledged(client, db):
 
 
 def test_an_event_whose_call_is_stored_while_it_arrives_is_applied_at_once(
-    client, alice, monkeypatch, caplog
+    client, alice, sandbox, monkeypatch, caplog
 ):
-    # Kallglot sends session.created as it answers the create that stores the call: the
-    # event can look for the call before it is stored, and find it a moment later.
+    # An event whose data is not enough is applied from what upstream says, and upstream is
+    # asked only about known calls: the event can look for its call before the create that
+    # stores it has, and find it a moment later.
+    upstream = sandbox.call("POST", "sessions", json={"mode": "ai_agent"}).json()
+    sandbox.call("POST", f"sessions/{upstream['id']}/end")
     looked_up = ingest.upstream_hint
 
     def stored_meanwhile(event_envelope: ingest.Envelope) -> object:
         hint = looked_up(event_envelope)
         CallSession.objects.get_or_create(
-            kallglot_id="sess_RACE", defaults={"agent": alice, "mode": "ai_agent"}
+            kallglot_id=upstream["id"], defaults={"agent": alice, "mode": "ai_agent"}
         )
         return hint
 
     monkeypatch.setattr(ingest, "upstream_hint", stored_meanwhile)
-    data = session_data("sess_RACE", "active", started_at="2026-03-26T11:00:15Z")
-    response = deliver(client, envelope("session.started", data))
+    data = session_data(upstream["id"], "ended")  # no end time: upstream is asked
+    response = deliver(client, envelope("session.ended", data))
 
     assert response.status_code == 200
     assert response.json()["outcome"] == "applied"
-    assert CallSession.objects.get(kallglot_id="sess_RACE").status == "active"
+    session = CallSession.objects.get(kallglot_id=upstream["id"])
+    assert (session.status, session.ended_at is not None) == ("ended", True)
     assert WebhookEvent.objects.get().error == ""
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_with_all_it_needs_is_stored_and_applied_in_one_transaction(client, alice):
+    # session.created arrives while the create that caused it is being stored, and both
+    # need the database's write lock: the event takes it once, not once to store and once
+    # to apply.
+    session = CallSession.objects.create(kallglot_id="sess_A1", agent=alice, mode="ai_agent")
+    data = session_data("sess_A1", "created")
+    with CaptureQueriesContext(connection) as queries:
+        response = deliver(client, envelope("session.created", data, "evt_created"))
+
+    assert response.json() == {"received": "evt_created", "outcome": "applied"}
+    assert WebhookEvent.objects.get().session == session
+    commits = [query for query in queries.captured_queries if query["sql"] == "COMMIT"]
+    assert len(commits) == 1
+
+
+def test_an_event_whose_data_cannot_be_read_is_stored_before_it_fails(client, session):
+    data = session_data("sess_A1", "active", started_at="the ninety-ninth of March")
+    response = deliver(client, envelope("session.started", data, "evt_unreadable"))
+
+    assert response.status_code == 500
+    stored = WebhookEvent.objects.get()
+    assert (stored.event_id, stored.outcome) == ("evt_unreadable", "failed")
+    assert "KallglotError" in stored.error
+    session.refresh_from_db()
+    assert session.status == "created"
 
 
 def test_a_transcript_segment_becomes_a_caption_event(client, session):
