@@ -175,6 +175,15 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "kallglot_web.channel_layer.InMemoryChannelLayer"}}
 
+# Sign-in sessions are read from the cache, written through to the database: every request
+# of a signed-in agent skipped a query and a decode (bench/). Workers share the cache through
+# Redis, so a sign-out on one reaches all; without REDIS_URL the app is one process.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
