@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ import websockets
 
 from sessions_app import tickets
 from sessions_app.models import CallSession
-from tests.conftest import start_daphne
+from tests.conftest import PASSWORD, start_daphne
 from tests.webhooks.helpers import envelope, session_data, sign
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
@@ -63,3 +64,38 @@ async def test_a_webhook_on_one_worker_reaches_a_socket_on_the_other(workers, al
     assert (event["seq"], event["kind"]) == (1, "session.started")
     await session.arefresh_from_db()
     assert session.status == "active"
+
+
+def sign_in(base_url: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, timeout=10)
+    client.get("/accounts/login/")
+    client.post(
+        "/accounts/login/",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base_url}/accounts/login/"},
+    )
+    return client
+
+
+def test_signing_out_on_one_worker_signs_out_on_the_other(workers, alice):
+    # Sign-in sessions are cached: with REDIS_URL the cache is shared, so the worker that
+    # did not see the sign-out does not go on trusting its cached copy.
+    first, second = workers
+    no_such_call = f"/api/sessions/{uuid.uuid4()}"  # 404 signed in, 401 signed out
+    client = sign_in(first.url, "alice")
+    assert client.get(no_such_call).status_code == 404
+    cookies = dict(client.cookies)
+    other = httpx.Client(base_url=second.url, cookies=cookies, timeout=10)
+    assert other.get(no_such_call).status_code == 404
+    response = other.post(
+        "/accounts/logout/",
+        headers={"X-CSRFToken": cookies["csrftoken"], "Referer": f"{second.url}/"},
+    )
+    assert response.status_code in (200, 302)
+    assert client.get(no_such_call).status_code == 401
+    client.close()
+    other.close()
