@@ -13,7 +13,9 @@ views are sync, apart from a few async views, so this handler:
   is sent, stopped if the client goes away, and closed as Django does;
 - takes the request's thread from a set of idle ones (asgiref's `ThreadSensitiveContext`
   with an executor), so everything thread-sensitive of a request still runs in one thread,
-  and the thread's database connection lives as long as `CONN_MAX_AGE` allows, as under WSGI.
+  and the thread's database connection lives as long as `CONN_MAX_AGE` allows, as under WSGI;
+- runs all that in one of the worker's turns (`kallglot_web/turns.py`), giving the turn up
+  while an async view runs on the event loop.
 
 Threads are made as concurrency needs them; at most `IDLE_THREADS` are kept, each with its
 connection. Measured in `bench/`: about half the cost of Django's handler per request.
@@ -23,16 +25,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from tempfile import SpooledTemporaryFile
 
-from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from asgiref.sync import ThreadSensitiveContext, async_to_sync, iscoroutinefunction, sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.db import connections
 from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
+
+from kallglot_web import turns
 
 IDLE_THREADS = 32
 
@@ -71,17 +76,23 @@ class ReusedThreadASGIHandler(ASGIHandler):
             body_file.close()
 
     def respond(self, scope: dict, body_file: SpooledTemporaryFile) -> HttpResponseBase:
-        """In the request's thread, what Django's handler does in three trips to it."""
-        signals.request_started.send(sender=self.__class__, scope=scope)
-        request, response = self.create_request(scope, body_file)
-        if request is not None:
-            response = self.get_response(request)
-            response._handler_class = self.__class__
-            if isinstance(response, FileResponse):
-                response.block_size = self.chunk_size
-        if not response.streaming:
-            response.close()  # request_finished; the content is already in memory
+        """In the request's thread, in its turn, what Django's handler does in three trips."""
+        with turns.turn():
+            signals.request_started.send(sender=self.__class__, scope=scope)
+            request, response = self.create_request(scope, body_file)
+            if request is not None:
+                response = self.get_response(request)
+                response._handler_class = self.__class__
+                if isinstance(response, FileResponse):
+                    response.block_size = self.chunk_size
+            if not response.streaming:
+                response.close()  # request_finished; the content is already in memory
         return response
+
+    def make_view_atomic(self, view: Callable) -> Callable:
+        """Django's, and an async view runs on the event loop without the request's turn."""
+        view = super().make_view_atomic(view)
+        return off_turn(view) if iscoroutinefunction(view) else view
 
     async def stream(self, response: HttpResponseBase, receive: object, send: object) -> None:
         """Stream as Django does: stop when the client goes away, then close the response."""
@@ -107,6 +118,17 @@ class ReusedThreadASGIHandler(ASGIHandler):
         """Close every idle thread's database connection and end the thread (tests use it)."""
         while self.idle:
             let_go(self.idle.pop(), wait=True)
+
+
+def off_turn(view: Callable) -> Callable:
+    """An async view, called from the request's thread, which waits for it without a turn."""
+    run = async_to_sync(view)
+
+    def view_off_turn(request: object, *args: object, **kwargs: object) -> HttpResponseBase:
+        with turns.waiting():
+            return run(request, *args, **kwargs)
+
+    return view_off_turn
 
 
 def new_thread() -> ThreadPoolExecutor:

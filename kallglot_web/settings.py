@@ -160,6 +160,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env.str("TEST_DB_NAME", default=str(BASE_DIR / "test_db.sqlite3"))
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How many requests a worker runs at once (kallglot_web/turns.py); a request waiting on
+# Kallglot lets another run. SQLite works in the worker's own process: one at a time is
+# fastest. A database over a network (PostgreSQL) overlaps requests' queries: no limit (0).
+RUNNING_REQUESTS = env.int(
+    "RUNNING_REQUESTS", default=1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 0
+)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

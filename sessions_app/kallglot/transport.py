@@ -14,6 +14,7 @@ import logging
 import random as random_module
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar
@@ -75,6 +76,7 @@ class Core:
         clock: Callable[[], float] | None = None,
         wall_clock: Callable[[], float] | None = None,
         random: Callable[[], float] | None = None,
+        waiting: Callable[[], AbstractContextManager[Any]] = nullcontext,
     ) -> None:
         if not api_key:
             raise ValueError("A Kallglot API key is required.")
@@ -88,6 +90,9 @@ class Core:
         self._wall_clock = wall_clock or time.time
         self._random = random or random_module.random
         self._sleep = sleep or type(self)._default_sleep
+        # Entered around each attempt and each pause between attempts: a web worker lends
+        # itself to another request meanwhile (kallglot_web/turns.py).
+        self._waiting = waiting
         self._http = self._http_class(**self._http_options(transport))
 
     def __repr__(self) -> str:

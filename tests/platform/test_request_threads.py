@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import pytest
 from channels.testing import HttpCommunicator
@@ -12,7 +13,9 @@ from django.db.backends.signals import connection_created
 from django.http import StreamingHttpResponse
 
 from kallglot_web import handler as handler_module
+from kallglot_web import turns
 from kallglot_web.handler import ReusedThreadASGIHandler
+from sessions_app import health
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,7 +78,8 @@ async def test_requests_one_after_another_share_a_thread_and_its_connection(seen
     assert seen.connections == seen.started[:1]
 
 
-async def test_a_slow_request_does_not_hold_up_another(seen):
+async def test_a_request_waiting_outside_the_worker_does_not_hold_up_another(seen, settings):
+    settings.RUNNING_REQUESTS = 1
     second_started = threading.Event()
     arrived: list[int] = []
     waited: list[bool] = []
@@ -83,7 +87,8 @@ async def test_a_slow_request_does_not_hold_up_another(seen):
     def first_waits_for_second(**kwargs: object) -> None:
         arrived.append(threading.get_ident())
         if len(arrived) == 1:
-            waited.append(second_started.wait(timeout=5))
+            with turns.waiting():  # as a request does while Kallglot answers
+                waited.append(second_started.wait(timeout=5))
         else:
             second_started.set()
 
@@ -97,7 +102,61 @@ async def test_a_slow_request_does_not_hold_up_another(seen):
     assert len(set(seen.started)) == 2
 
 
-async def test_idle_threads_beyond_the_limit_are_let_go(seen, monkeypatch):
+@pytest.mark.parametrize("running", [1, 2])
+async def test_requests_take_turns(seen, settings, running):
+    settings.RUNNING_REQUESTS = running
+    lock = threading.Lock()
+    now_running: list[int] = []
+    most: list[int] = [0]
+
+    def enter(**kwargs: object) -> None:
+        with lock:
+            now_running.append(1)
+            most[0] = max(most[0], len(now_running))
+        time.sleep(0.05)  # Python work, in the request's turn
+
+    def leave(**kwargs: object) -> None:
+        with lock:
+            now_running.pop()
+
+    request_started.connect(enter)
+    request_finished.connect(leave)
+    try:
+        statuses = await asyncio.gather(*(get("/accounts/login/") for _ in range(4)))
+    finally:
+        request_started.disconnect(enter)
+        request_finished.disconnect(leave)
+    assert statuses == [200] * 4
+    assert most == [running]
+
+
+async def test_an_async_view_gives_its_turn_up_while_it_runs(seen, settings, monkeypatch):
+    # /healthz is an async view: while it waits on the event loop, a sync request runs.
+    settings.RUNNING_REQUESTS = 1
+    other_started = threading.Event()
+
+    async def layer_waits_for_the_other_request() -> str:
+        ready = await asyncio.to_thread(other_started.wait, 5)
+        return "ok" if ready else "error"
+
+    def started(**kwargs: object) -> None:
+        if len(seen.started) == 2:
+            other_started.set()
+
+    monkeypatch.setattr(health, "_check_layer", layer_waits_for_the_other_request)
+    request_started.connect(started)
+    try:
+        first = asyncio.create_task(get("/healthz"))
+        while not seen.started:
+            await asyncio.sleep(0.01)
+        statuses = await asyncio.gather(first, get("/accounts/login/"))
+    finally:
+        request_started.disconnect(started)
+    assert statuses == [200, 200]
+
+
+async def test_idle_threads_beyond_the_limit_are_let_go(seen, monkeypatch, settings):
+    settings.RUNNING_REQUESTS = 0  # no limit: three requests run at once
     monkeypatch.setattr(handler_module, "IDLE_THREADS", 1)
     barrier = threading.Barrier(3, timeout=5)
 
