@@ -1,7 +1,7 @@
-"""Kallglot webhooks: store every delivery, then apply it once, in one transaction.
+"""Kallglot webhooks: every delivery is stored, then applied once.
 
-An event whose data says all the app needs is stored and applied in the same transaction,
-the row first; one whose resource must be re-read upstream is committed before upstream is
+An event whose data says all the app needs is stored and applied in one transaction, the
+row first; one whose resource must be re-read upstream is committed before upstream is
 asked, then applied in a transaction of its own.
 
 A delivery that fails while being applied stays stored as failed and is answered 5xx, so
@@ -250,13 +250,15 @@ def data_hint(envelope: Envelope) -> object:
 def upstream_hint(envelope: Envelope) -> object:
     """The event's resource as its data or upstream says, read before the transaction.
 
-    Events of unknown sessions need nothing from upstream.
+    Events of unknown sessions need nothing (and their data is not read: they are ignored).
     """
+    if envelope.event_type not in HINTS:
+        return None
+    if not CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).exists():
+        return None
     hint = data_hint(envelope)
     if hint is not ASK_UPSTREAM:
         return hint
-    if not CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).exists():
-        return None
     return HINTS[envelope.event_type].from_upstream(envelope)
 
 

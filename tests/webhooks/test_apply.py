@@ -118,7 +118,7 @@ def test_an_event_with_all_it_needs_is_stored_and_applied_in_one_transaction(cli
 
 
 def test_an_event_whose_data_cannot_be_read_is_stored_before_it_fails(client, session):
-    data = session_data("sess_A1", "active", started_at="the ninety-ninth of March")
+    data = session_data("sess_A1", "active") | {"status": 5}
     response = deliver(client, envelope("session.started", data, "evt_unreadable"))
 
     assert response.status_code == 500
@@ -213,3 +213,12 @@ def test_a_late_processing_analysis_does_not_undo_a_result(client, session):
     deliver(client, envelope("analysis.failed", ANALYSIS | {"status": "processing"}))
 
     assert session.analyses.get().status == "completed"
+
+
+def test_an_event_of_an_unknown_session_is_ignored_whatever_its_data(client, db):
+    data = session_data("sess_NOBODY", "active") | {"status": 5}
+    response = deliver(client, envelope("session.started", data, "evt_nobody"))
+
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "ignored"
+    assert WebhookEvent.objects.get().outcome == "ignored"
