@@ -115,15 +115,15 @@ def start(
     raise RuntimeError(f"daphne on {port} did not start")
 
 
-def start_with_own_sandbox() -> tuple[Server, Server]:
-    """The app and, in a process of its own as Kallglot would be, the sandbox it talks to."""
+def start_with_own_sandbox(**env: str) -> tuple[Server, Server]:
+    """The app (with `env`) and, in a process of its own as Kallglot would be, its sandbox."""
     port = free_port()
     sandbox = start(
         app="kallglot_sandbox.asgi:application",
         ready_path="/v1/",
         KALLGLOT_SANDBOX_WEBHOOK_URL=f"http://127.0.0.1:{port}/webhooks/kallglot",
     )
-    return start(port=port, KALLGLOT_API_BASE=f"{sandbox.url}/v1"), sandbox
+    return start(port=port, KALLGLOT_API_BASE=f"{sandbox.url}/v1", **env), sandbox
 
 
 def signed_in(server: Server, username: str) -> httpx.Client:
