@@ -2,12 +2,11 @@
 
 Daphne gives every HTTP request a thread of its own (`kallglot_web/handler.py`). Threads
 that run Python at the same time only take turns at the GIL, and that taking is not free:
-sixteen webhooks in flight on one worker got through about a fifth fewer per second than the
-same sixteen one at a time, and a create waited on the `session.created` webhook that it
-caused itself (bench/). So, as in a WSGI sync worker, a request runs its Python in one of
-`RUNNING_REQUESTS` turns (SQLite: one; 0: no limit). Unlike a sync worker, a request gives its
-turn up while it waits on something outside the worker (a Kallglot call, an async view on the
-event loop), so a slow upstream holds up no one else.
+sixteen webhooks in flight on one worker got through about a sixth fewer per second than
+the same sixteen one at a time (bench/). So, as in a WSGI sync worker, a request runs its
+Python in one of `RUNNING_REQUESTS` turns (SQLite: one; 0: no limit). Unlike a sync worker,
+a request gives its turn up while it waits on something outside the worker (a Kallglot
+call, an async view on the event loop), so a slow upstream holds up no one else.
 """
 
 from __future__ import annotations
