@@ -19,16 +19,10 @@ import time
 
 import create_overhead
 import harness
-import httpx
 import webhooks
 
 ROUNDS = int(os.environ.get("AB_ROUNDS", "6"))
 BATCH = 600
-
-
-def cpu_seconds(server: harness.Server) -> float:
-    fields = open(f"/proc/{server.process.pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def ingest(sides: list[dict[str, str]], agent: object) -> None:
@@ -40,12 +34,12 @@ def ingest(sides: list[dict[str, str]], agent: object) -> None:
         for round_number in range(ROUNDS):
             for i, server in enumerate(servers):
                 events = [webhooks.segment(sessions[k % 20]) for k in range(BATCH)]
-                before, start = cpu_seconds(server), time.perf_counter()
+                before, start = server.cpu_seconds(), time.perf_counter()
                 asyncio.run(webhooks.post_all(f"{server.url}/webhooks/kallglot", events))
                 elapsed = time.perf_counter() - start
                 if round_number:  # the first round warms up
                     rates[i].append(BATCH / elapsed)
-                    cpu[i].append((cpu_seconds(server) - before) * 1000 / BATCH)
+                    cpu[i].append((server.cpu_seconds() - before) * 1000 / BATCH)
     finally:
         for server in servers:
             server.stop()
@@ -56,25 +50,20 @@ def ingest(sides: list[dict[str, str]], agent: object) -> None:
 
 def create(sides: list[dict[str, str]]) -> None:
     pairs = [harness.start_with_own_sandbox(**env) for env in sides]
-    body = {"mode": "bidirectional_translation", "source_language": "en", "target_language": "es"}
     times: list[tuple[list[float], list[float]]] = [([], []), ([], [])]
     try:
-        clients = []
-        for app, sandbox in pairs:
-            direct = httpx.Client(
-                base_url=f"{sandbox.url}/v1",
-                headers={"Authorization": "Bearer sk_test_sandbox"},
-                timeout=30,
-            )
-            clients.append((harness.signed_in(app, "bench-agent"), direct))
+        clients = [
+            (harness.signed_in(app, "bench-agent"), create_overhead.direct_client(sandbox))
+            for app, sandbox in pairs
+        ]
         for _ in range(10):  # warm up
             for app_client, direct in clients:
-                create_overhead.timed(direct, "/sessions", body)
-                create_overhead.timed(app_client, "/api/sessions", body)
+                create_overhead.timed(direct, "/sessions")
+                create_overhead.timed(app_client, "/api/sessions")
         for _ in range(create_overhead.RUNS):
             for i, (app_client, direct) in enumerate(clients):
-                times[i][0].append(create_overhead.timed(direct, "/sessions", body))
-                times[i][1].append(create_overhead.timed(app_client, "/api/sessions", body))
+                times[i][0].append(create_overhead.timed(direct, "/sessions"))
+                times[i][1].append(create_overhead.timed(app_client, "/api/sessions"))
     finally:
         for app, sandbox in pairs:
             app.stop()

@@ -146,7 +146,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # requests for CONN_MAX_AGE seconds, checked before reuse, as under WSGI.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
     # Several processes (Daphne workers, the test server) share one file: wait for locks.
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait for each
     # other instead of failing on a lock upgrade; WAL lets readers run beside a writer.
@@ -163,10 +164,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # How many requests a worker runs at once (kallglot_web/turns.py); a request waiting on
 # Kallglot lets another run. SQLite works in the worker's own process: one at a time is
 # fastest. A database over a network (PostgreSQL) overlaps requests' queries: no limit (0).
-RUNNING_REQUESTS = env.int(
-    "RUNNING_REQUESTS", default=1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 0
-)
+RUNNING_REQUESTS = env.int("RUNNING_REQUESTS", default=1 if SQLITE else 0)
 
+# Sign-in sessions are read from the cache, written through to the database: every request
+# of a signed-in agent skipped a query and a decode (bench/).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # Redis pub/sub: a group_send is one PUBLISH that every worker with members receives at
@@ -178,17 +180,12 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "kallglot_web.channel_layer.InMemoryChannelLayer"}}
-
-# Sign-in sessions are read from the cache, written through to the database: every request
-# of a signed-in agent skipped a query and a decode (bench/). Workers share the cache through
-# Redis, so a sign-out on one reaches all; without REDIS_URL the app is one process.
-if REDIS_URL:
+    # Shared by the workers, so a sign-out on one reaches all.
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:  # one process: its own memory is the channel layer and the cache
+    CHANNEL_LAYERS = {"default": {"BACKEND": "kallglot_web.channel_layer.InMemoryChannelLayer"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -114,9 +114,8 @@ def store_applying(envelope: Envelope, raw_body: bytes, headers: dict, hint: obj
     failure: Exception | None = None
     with transaction.atomic():
         session = event_session(envelope.kallglot_session_id)
-        handler = HANDLERS.get(envelope.event_type)
-        applied = session is not None and handler is not None
-        outcome = Outcome.APPLIED if applied else Outcome.IGNORED
+        handler = handler_for(session, envelope)
+        outcome = Outcome.IGNORED if handler is None else Outcome.APPLIED
         event = new_delivery(
             envelope,
             raw_body,
@@ -125,7 +124,7 @@ def store_applying(envelope: Envelope, raw_body: bytes, headers: dict, hint: obj
             session=session,
             processed_at=timezone.now(),
         )
-        if applied:
+        if handler is not None:
             try:
                 with transaction.atomic():
                     handler(session, envelope, event, hint)
@@ -201,9 +200,8 @@ def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
         # Kallglot sends session.created as it answers the create that stores the call:
         # the two race, and the event can find the call only after upstream_hint did not.
         raise SessionAppeared(envelope.kallglot_session_id)
-    handler = HANDLERS.get(envelope.event_type)
-    applied = session is not None and handler is not None
-    outcome = Outcome.APPLIED if applied else Outcome.IGNORED
+    handler = handler_for(session, envelope)
+    outcome = Outcome.IGNORED if handler is None else Outcome.APPLIED
     claimed = (
         WebhookEvent.objects.filter(pk=event.pk)
         .exclude(outcome__in=(Outcome.APPLIED, Outcome.IGNORED))
@@ -211,9 +209,14 @@ def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
     )
     if not claimed:  # a concurrent delivery of the same event got here first
         return WebhookEvent.objects.values_list("outcome", flat=True).get(pk=event.pk)
-    if applied:
+    if handler is not None:
         handler(session, envelope, event, hint)
     return outcome
+
+
+def handler_for(session: CallSession | None, envelope: Envelope) -> Callable[..., None] | None:
+    """What applies the event: None for an unknown call or type (stored, and ignored)."""
+    return None if session is None else HANDLERS.get(envelope.event_type)
 
 
 def event_session(kallglot_id: str) -> CallSession | None:
