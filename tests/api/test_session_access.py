@@ -6,6 +6,8 @@ import json
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sessions_app.models import CallSession, SessionEvent
 from tests.conftest import client_for
@@ -28,6 +30,19 @@ def test_the_owner_and_a_supervisor_see_the_session_without_its_token(call, alic
         assert response.json()["kallglot_id"] == call["kallglot_id"]
         assert "stream" not in response.json()
         assert response.json()["agent"] == "alice"
+
+
+def test_an_agents_own_call_is_found_without_asking_about_supervisors(call, alice):
+    client = client_for(alice)
+    client.get(f"/api/sessions/{call['id']}")  # the sign-in session is now cached
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/sessions/{call['id']}")
+
+    assert response.status_code == 200
+    statements = [query["sql"] for query in queries]
+    assert not [sql for sql in statements if "auth_group" in sql or "auth_permission" in sql]
+    assert len(statements) == 2  # the user, the call
 
 
 @pytest.mark.parametrize(
