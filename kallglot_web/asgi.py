@@ -9,7 +9,10 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kallglot_web.settings")
 django.setup(set_prefix=False)
 
+from kallglot_web.daphne_bodies import leave_bodies_to_django  # noqa: E402
 from kallglot_web.handler import ReusedThreadASGIHandler  # noqa: E402
+
+leave_bodies_to_django()
 
 django_asgi_app = ReusedThreadASGIHandler()
 
