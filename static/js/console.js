@@ -409,7 +409,13 @@ function setUp() {
   ui.end.addEventListener("click", onEnd);
   ui.mute.addEventListener("click", onMute);
   // Leaving closes it; a page kept for Back (bfcache) keeps it, so it never comes back deaf.
-  window.addEventListener("pagehide", (event) => event.persisted || closeStatus());
+  // Leaving mid-call also ends the call: no page can pick it up again, and upstream would
+  // keep it open (and billed) until its idle timeout.
+  window.addEventListener("pagehide", (event) => {
+    if (event.persisted) return;
+    closeStatus();
+    if (call && call.session && !call.over) api.endOnLeave(call.session.id);
+  });
   window.addEventListener("beforeunload", (event) => {
     if (!IN_CALL.has(state) && !resumable()) return;
     event.preventDefault();

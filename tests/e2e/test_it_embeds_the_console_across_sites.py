@@ -17,6 +17,7 @@ from sessions_app.models import CallSession
 from tests.conftest import LiveServer, SandboxControl, free_port, start_daphne
 from tests.e2e.conftest import TONE_HZ
 from tests.e2e.crm import Crm
+from tests.e2e.pages import poll
 
 pytestmark = pytest.mark.e2e
 
@@ -146,6 +147,23 @@ def test_a_crm_page_runs_a_call_through_the_console(
     audio = upstream.audio(session.kallglot_id)
     assert audio["invalid_frames"] == 0
     assert audio["dominant_frequency_hz"] == pytest.approx(TONE_HZ, rel=0.02)
+
+
+def test_a_crm_page_that_drops_the_console_mid_call_ends_the_call(
+    browser: Browser, sites: Sites, upstream: SandboxControl, alice: object
+) -> None:
+    with open_crm(browser, f"{sites.crm.origin}/crm") as host:
+        host.wait_for("ready")
+        host.send({"type": "start", **CALL})
+        started = host.wait_for("session.started")["session"]
+
+        host.page.evaluate("() => document.getElementById('kallglot').remove()")
+
+        ended = poll(
+            lambda: CallSession.objects.filter(public_id=started["id"], status="ended").first(),
+            "the call ended when its console went away",
+        )
+    assert upstream.session(ended.kallglot_id)["status"] == "ended"
 
 
 def test_an_origin_not_allowed_cannot_frame_the_console(

@@ -1,0 +1,34 @@
+"""An agent who leaves the console mid-call ends the call: nothing could pick it up again,
+and upstream would keep it open until its idle timeout."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Dialog
+
+from sessions_app.models import CallSession
+from tests.conftest import SandboxControl
+from tests.e2e.pages import ConsolePage, poll
+
+pytestmark = pytest.mark.e2e
+
+
+def leave(dialog: Dialog) -> None:
+    dialog.accept()  # "Leave page"
+
+
+def test_it_ends_the_call_when_the_agent_leaves_mid_call(
+    console: ConsolePage, upstream: SandboxControl
+) -> None:
+    console.page.on("dialog", leave)
+    console.page.click("#start")
+    console.wait_for_state("live")
+    session_id = console.stats()["sessionId"]
+
+    console.page.goto(f"{console.server.url}/sessions/")
+
+    call = poll(
+        lambda: CallSession.objects.filter(public_id=session_id, status="ended").first(),
+        "the call ended after the agent left",
+    )
+    assert upstream.session(call.kallglot_id)["status"] == "ended"
