@@ -84,7 +84,7 @@ def board_socket(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"socket": socket_path(request)})
 
 
-class BoardConsumer(AsyncJsonWebsocketConsumer):
+class BoardConsumer(relay.ForwardsEvents, AsyncJsonWebsocketConsumer):
     user = None
     watched: CallSession | None = None
 
@@ -130,6 +130,3 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if self.watched is not None:
             await relay.leave_session(self.channel_layer, self.channel_name, self.watched)
             self.watched = None
-
-    async def session_event(self, message: dict) -> None:
-        await self.send(text_data=message["text"])

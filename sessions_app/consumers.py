@@ -42,7 +42,7 @@ def events_after(session: CallSession, after: int) -> list[dict]:
     return [relay.event_message(event) for event in events[:MAX_EVENTS_PER_RESUME]]
 
 
-class StatusConsumer(AsyncJsonWebsocketConsumer):
+class StatusConsumer(relay.ForwardsEvents, AsyncJsonWebsocketConsumer):
     session: CallSession | None = None
 
     async def connect(self) -> None:
@@ -73,6 +73,3 @@ class StatusConsumer(AsyncJsonWebsocketConsumer):
     async def resume(self, after: int) -> None:
         for message in await database_sync_to_async(events_after)(self.session, after):
             await self.send_json(message)
-
-    async def session_event(self, message: dict) -> None:
-        await self.send(text_data=message["text"])

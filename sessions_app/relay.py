@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 SUPERVISORS = "supervisors"
 # Captions go only to sockets watching that call, not to every supervisor's board.
 CAPTIONS = ("transcript.segment",)
+# The type of a relayed event's channel-layer message.
+EVENT = "session.event"
 
 Outgoing = tuple[tuple[str, ...], dict]
 _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue[Outgoing]] = (
@@ -50,9 +52,26 @@ def event_message(event: SessionEvent) -> dict:
     }
 
 
+class ForwardsEvents:
+    """For consumers: relayed events go to the socket as they are, without a database hop.
+
+    Channels' `dispatch` closes stale database connections before every message it hands a
+    consumer, in the worker's one thread for sync code: a thread hop per message and socket,
+    queued behind any socket's database work. A relayed event needs no database (its text is
+    ready-made), so a broadcast to thousands of sockets skips that; every other message, and
+    every `database_sync_to_async` call, still closes stale connections as before.
+    """
+
+    async def dispatch(self, message: dict) -> None:
+        if message["type"] == EVENT:
+            await self.send(text_data=message["text"])
+        else:
+            await super().dispatch(message)
+
+
 def publish(event: SessionEvent) -> None:
     """Relay a numbered event to the session's sockets and the supervisors, after commit."""
-    message = {"type": "session.event", "text": json.dumps(event_message(event))}
+    message = {"type": EVENT, "text": json.dumps(event_message(event))}
     groups = (session_group(event.session),)
     if event.kind not in CAPTIONS:
         groups += (SUPERVISORS,)
