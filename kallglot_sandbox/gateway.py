@@ -137,7 +137,7 @@ async def _run(
     delay = store.config.latency_ms + (fault.latency_ms if fault is not None else 0)
     key = call.request.headers.get("Idempotency-Key") if idempotent else None
     if not key:
-        await asyncio.sleep(delay / 1000)
+        await _wait(delay)
         return await handler(call, **kwargs)
     call.idempotency_key = key
     replay = idempotency.claim(key, call.request)
@@ -145,11 +145,23 @@ async def _run(
         return replay
     response = None
     try:
-        await asyncio.sleep(delay / 1000)
+        await _wait(delay)
         response = await handler(call, **kwargs)
     finally:
         idempotency.settle(key, response)
     return response
+
+
+async def _wait(delay_ms: float) -> None:
+    """Added latency. A request still waiting when the sandbox is reset belongs to the sandbox
+    that was: it changes nothing in the new one (a test's slow create must not create a call,
+    and send its webhooks, in the next test)."""
+    resets = store.resets
+    await asyncio.sleep(delay_ms / 1000)
+    if store.resets != resets:
+        raise ApiError(
+            503, "service_unavailable", "The sandbox was reset while this request waited."
+        )
 
 
 def _count_request() -> None:

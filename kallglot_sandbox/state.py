@@ -148,6 +148,7 @@ class Store:
     webhook_log: list[dict[str, Any]] = field(default_factory=list)
     webhook_tails: dict[str, asyncio.Future[None]] = field(default_factory=dict)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    resets: int = 0  # how many times `clear` ran: requests still waiting then do nothing
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run `coro` in the background; reset cancels it; failures are logged, not lost."""
@@ -168,9 +169,11 @@ class Store:
         for session in self.sessions.values():
             if session.idle_timer is not None:
                 session.idle_timer.cancel()
+        resets = self.resets + 1
         fresh = Store()
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(fresh, name))
+        self.resets = resets
 
 
 store = Store()

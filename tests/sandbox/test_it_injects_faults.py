@@ -62,6 +62,19 @@ def test_it_delays_a_call_then_does_the_work(sandbox_api):
     assert time.monotonic() - started < 1.0
 
 
+def test_a_call_still_waiting_when_the_sandbox_is_reset_does_nothing(sandbox_api):
+    # A test's slow create must not create a call (and send its webhooks) in the next test.
+    sandbox_api.fault("sessions.create", 0, latency_ms=800)
+    with pytest.raises(httpx.ReadTimeout):
+        sandbox_api.post("sessions", json=BODY, timeout=0.2)
+
+    sandbox_api.control("POST", "reset")
+    time.sleep(1.0)  # past the delay: the waiting create has had its turn
+
+    assert sandbox_api.sessions() == []
+    assert sandbox_api.control("GET", "webhooks")["data"] == []
+
+
 def test_it_adds_latency_to_every_call(sandbox_api):
     sandbox_api.config(latency_ms=300)
 
