@@ -27,10 +27,13 @@ _mine = threading.local()
 def semaphore() -> threading.BoundedSemaphore | None:
     """The worker's turns, made from settings the first time (again if a test changes them)."""
     global _turns, _count
+    if _count == settings.RUNNING_REQUESTS:  # every request: no lock once they are made
+        return _turns
     with _made:
-        if _count != settings.RUNNING_REQUESTS:
-            _count = settings.RUNNING_REQUESTS
-            _turns = threading.BoundedSemaphore(_count) if _count > 0 else None
+        count = settings.RUNNING_REQUESTS
+        if _count != count:
+            _turns = threading.BoundedSemaphore(count) if count > 0 else None
+            _count = count  # last: a request that sees the new count finds the new turns
         return _turns
 
 
