@@ -118,15 +118,13 @@ class AsyncKallglotClient(Core):
         started, attempt = self._clock(), 0
         while True:
             attempt += 1
-            with self._waiting():
-                outcome = await self._attempt(call, started, stream)
+            outcome = await self._attempt(call, started, stream)
             if isinstance(outcome, httpx.Response):
                 return outcome, attempt
             delay = self._next_delay(outcome, attempt, started)
             if delay is None:
                 self._fail(call, outcome, attempt)
-            with self._waiting():
-                await self._sleep(delay)
+            await self._sleep(delay)
 
     async def _attempt(
         self, call: Call, started: float, stream: bool

@@ -90,8 +90,9 @@ class Core:
         self._wall_clock = wall_clock or time.time
         self._random = random or random_module.random
         self._sleep = sleep or type(self)._default_sleep
-        # Entered around each attempt and each pause between attempts: a web worker lends
-        # itself to another request meanwhile (kallglot_web/turns.py).
+        # The sync client enters it around each attempt and each pause between attempts: a web
+        # worker lends itself to another request meanwhile (kallglot_web/turns.py). An async
+        # client's waits free its event loop anyway.
         self._waiting = waiting
         self._http = self._http_class(**self._http_options(transport))
 
