@@ -3,6 +3,7 @@ or body of a whole call, not in a stream message, not in any static file the app
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -61,10 +62,12 @@ def test_it_keeps_the_secrets_out_of_everything_the_browser_gets(
     console.final_caption("customer")
     console.page.click("#end")
     console.wait_for_state("ended")
+    # Each click waits for its own page: waiting for "load" alone can return before the
+    # navigation starts, while the page it leaves is still loaded (flaky on a busy machine).
     console.page.get_by_role("link", name="Open this call in History").click()
-    console.page.wait_for_load_state()
+    console.page.wait_for_url(re.compile(r"/sessions/[0-9a-f-]+/$"))
     console.page.get_by_role("link", name="History").first.click()
-    console.page.wait_for_load_state()
+    console.page.wait_for_url(f"{console.server.url}/sessions/")
     console.page.goto(f"{console.server.url}/accounts/login/")
 
     with httpx.Client(base_url=console.server.url, timeout=10) as client:
