@@ -33,23 +33,24 @@ def test_a_body_that_is_not_the_multipart_it_claims_gets_the_json_error(
 @pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
 def test_a_form_still_reaches_django_whole(live_server_daphne: LiveServer, encoding: str) -> None:
     make_user("dora")
-    client = httpx.Client(base_url=live_server_daphne.url, timeout=10)
-    client.get("/accounts/login/")
-    fields = {
-        "username": "dora",
-        "password": PASSWORD,
-        "csrfmiddlewaretoken": client.cookies["csrftoken"],
-    }
-    form = (
-        {"data": fields}
-        if encoding == "urlencoded"
-        else {"files": {"x": ("", b"")}, "data": fields}
-    )
-    signed_in = client.post(
-        "/accounts/login/",
-        headers={"Referer": f"{live_server_daphne.url}/accounts/login/"},
-        **form,
-    )
+    with httpx.Client(base_url=live_server_daphne.url, timeout=10) as client:
+        client.get("/accounts/login/")
+        fields = {
+            "username": "dora",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+        }
+        form = (
+            {"data": fields}
+            if encoding == "urlencoded"
+            else {"files": {"x": ("", b"")}, "data": fields}
+        )
+        signed_in = client.post(
+            "/accounts/login/",
+            headers={"Referer": f"{live_server_daphne.url}/accounts/login/"},
+            **form,
+        )
 
-    assert signed_in.status_code == 302
-    assert client.get(f"/api/sessions/{uuid.uuid4()}").status_code == 404  # 401 if not signed in
+        assert signed_in.status_code == 302
+        # 401 if the form had not signed dora in
+        assert client.get(f"/api/sessions/{uuid.uuid4()}").status_code == 404
