@@ -28,7 +28,10 @@ class CallSession(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kallglot_id = models.CharField("Kallglot id", max_length=64, unique=True)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_sessions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="call_sessions",
+        db_index=False,  # "agent_created" below leads with the agent
     )
     mode = models.CharField(max_length=32, choices=Mode)
     source_language = models.CharField(max_length=8, blank=True)
@@ -50,6 +53,9 @@ class CallSession(models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("supervise_sessions", "Can see and act on every agent's sessions")]
+        # An agent's calls by time: each create counts the agent's recent calls, and History
+        # lists them newest first; neither may read an agent's whole history.
+        indexes = [models.Index(fields=["agent", "created_at"], name="agent_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["agent", "idempotency_key"],

@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sessions_app import services
@@ -93,3 +95,32 @@ def test_an_open_call_older_than_the_live_window_is_not_counted(sandbox, alice, 
     assert create(client, "a").status_code == 201
     refused = create(client, "b")
     assert refused.json()["error"]["code"] == "too_many_live_sessions"
+
+
+def test_the_create_reads_only_the_calls_it_counts(alice):
+    """The repeat-click lookup and both limits search an index on the agent *and* the key
+    or the time: an agent with a year of calls must not make every create read all of them.
+    """
+    with CaptureQueriesContext(connection) as queries:
+        services.agent_calls(alice, "a-click")
+    (statement,) = (query["sql"] for query in queries)
+
+    searches = query_plan(statement)
+
+    assert len(searches) == 3, searches
+    for search in searches:
+        assert "agent_id" in search, search
+        assert "idempotency_key" in search or "created_at" in search, search
+
+
+def query_plan(sql: str) -> list[str]:
+    """How the database finds the rows of each part: an index search's condition."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            return [row[-1] for row in cursor.fetchall() if "callsession" in row[-1]]
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table is otherwise scanned
+        cursor.execute(f"EXPLAIN {sql}")
+        lines = [row[0] for row in cursor.fetchall()]
+    assert not any("Filter" in line and "agent_id" in line for line in lines), lines
+    return [line for line in lines if "Index Cond" in line]
