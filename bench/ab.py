@@ -84,6 +84,7 @@ if __name__ == "__main__":
     agent = harness.make_user("bench-agent")
     what, sides = sys.argv[1], parse_sides(sys.argv[2:])
     if what == "create":
+        create_overhead.give_history(agent)
         create(sides)
     else:
         ingest(sides, agent)

@@ -24,6 +24,7 @@ def main(only: set[str]) -> None:
     import webhooks
 
     if wanted("create"):
+        create_overhead.give_history(agent)
         app, sandbox = harness.start_with_own_sandbox()
         try:
             create_overhead.measure(app, sandbox)
