@@ -105,6 +105,7 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
     page_config = {
         "session_id": public_id,
         "analysis_url": f"/api/sessions/{public_id}/analysis",
+        "end_url": f"/api/sessions/{public_id}/end",
         "status_socket": tickets.status_socket(request.user.pk, public_id),
         "session_url": f"/api/sessions/{public_id}",
         "last_event_seq": session.last_event_seq,

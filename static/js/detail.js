@@ -71,12 +71,38 @@ function showTranscriptReady() {
   empty.append(reload);
 }
 
+// A call left open by a console that went away (a crash, a tab closed while starting) would
+// count against the agent's open calls until Kallglot's idle timeout: it can be ended here.
+async function endCall() {
+  const button = document.getElementById("end-call");
+  const error = document.getElementById("end-error");
+  button.disabled = true;
+  error.hidden = true;
+  try {
+    const response = await fetch(config.end_url, { method: "POST", headers: { "X-CSRFToken": csrfToken } });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error ? body.error.message : "The call could not be ended.");
+    showEnded();
+  } catch (failure) {
+    error.textContent = failure.message;
+    error.hidden = false;
+    button.disabled = false;
+  }
+}
+
+function showEnded() {
+  const status = document.getElementById("detail-status");
+  status.textContent = "Ended";
+  status.className = "status status--ended";
+  document.getElementById("end-row")?.remove();
+}
+
 function onEvent(event) {
   addToTimeline(event);
   if (event.kind.startsWith("recording.")) showRecording(event.data);
   if (event.kind === "analysis.complete" || event.kind === "analysis.failed") showAnalysis(event.data);
   if (event.kind === "transcript.ready") showTranscriptReady();
-  if (event.kind === "session.ended") document.getElementById("detail-status").textContent = "Ended";
+  if (event.kind === "session.ended") showEnded();
 }
 
 async function requestAnalysis(submit) {
@@ -104,6 +130,7 @@ async function requestAnalysis(submit) {
 }
 
 document.getElementById("analysis-form").addEventListener("submit", requestAnalysis);
+document.getElementById("end-call")?.addEventListener("click", endCall);
 window.kallglotDetail = openStatusSocket({
   socketPath: config.status_socket,
   sessionUrl: config.session_url,

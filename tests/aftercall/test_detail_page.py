@@ -83,3 +83,16 @@ def test_a_transcript_missing_locally_is_fetched_from_kallglot(alice, sandbox):
     session.refresh_from_db()
     assert session.transcript_status == "completed"
     assert session.transcript_fetched_at is not None
+
+
+def test_an_open_call_can_be_ended_from_its_page(alice):
+    open_call = ended_call(alice, status="active", ended_at=None, duration_seconds=None)
+
+    html = page(alice, open_call)
+
+    assert 'id="end-call"' in html
+    assert f'"end_url": "/api/sessions/{open_call.public_id}/end"' in html
+
+
+def test_an_ended_call_has_nothing_to_end(alice, call):
+    assert 'id="end-call"' not in page(alice, call)

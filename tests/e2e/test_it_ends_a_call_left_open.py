@@ -1,0 +1,45 @@
+"""A call that no console runs any more (its tab crashed, or closed while the call was being
+created: no page-leave signal ends it) can be ended from its page in History, at Kallglot
+too, so it stops counting against the agent's open calls."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessions_app.models import CallSession
+from tests.conftest import SandboxControl
+from tests.e2e.pages import ConsolePage, poll
+
+pytestmark = pytest.mark.e2e
+
+# What a console's create does, without the console that would end the call.
+CREATE = """async () => {
+  const csrf = document.cookie.match(/csrftoken=([^;]+)/)[1];
+  const response = await fetch("/api/sessions", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": "left-open",
+    },
+    body: JSON.stringify({ mode: "bidirectional_translation", source_language: "en" }),
+  });
+  return (await response.json()).id;
+}"""
+
+
+def test_it_ends_a_call_left_open_from_its_page(
+    console: ConsolePage, upstream: SandboxControl
+) -> None:
+    public_id = console.page.evaluate(CREATE)
+    session = CallSession.objects.get(public_id=public_id)
+    page = console.page
+    page.goto(f"{console.server.url}/sessions/{public_id}/")
+    assert page.locator("#detail-status").inner_text() == "Created"
+
+    page.click("#end-call")
+
+    poll(lambda: page.locator("#detail-status").inner_text() == "Ended", "the page to say so")
+    assert page.locator("#end-call").count() == 0
+    assert upstream.session(session.kallglot_id)["status"] == "ended"
+    session.refresh_from_db()
+    assert session.status == "ended"
+    assert console.errors == []
