@@ -99,7 +99,10 @@ def check_limits(agent: AbstractBaseUser, calls: AgentCalls) -> None:
         message = f"Too many calls started in the last minute. Try again in {wait} s."
         raise ApiError(429, "rate_limited", message, retry_after=wait)
     if calls.live >= settings.MAX_LIVE_SESSIONS_PER_AGENT:
-        message = f"You already have {calls.live} open calls. End one before starting another."
+        message = (
+            f"You already have {calls.live} open calls. End one before starting another"
+            " (History lists them; a call's page can end it)."
+        )
         raise ApiError(429, "too_many_live_sessions", message, retry_after=30)
 
 
