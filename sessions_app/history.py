@@ -18,6 +18,7 @@ from sessions_app import aftercall, exports, languages, tickets
 from sessions_app.access import find_session, is_supervisor, visible_sessions
 from sessions_app.models import CallSession
 from sessions_app.validation import ANALYSIS_PARTS
+from sessions_app.views import API_URLS
 
 PAGE_SIZE = 25
 TIMELINE_HIDDEN = ("transcript.segment",)
@@ -105,7 +106,7 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
     page_config = {
         "session_id": public_id,
         "analysis_url": f"/api/sessions/{public_id}/analysis",
-        "end_url": f"/api/sessions/{public_id}/end",
+        "urls": API_URLS,
         "status_socket": tickets.status_socket(request.user.pk, public_id),
         "session_url": f"/api/sessions/{public_id}",
         "last_event_seq": session.last_event_seq,

@@ -1,9 +1,11 @@
 // A call's detail page: live timeline, recordings and analysis results without reloading.
+import { Api } from "./api.js";
 import { openStatusSocket } from "./status-socket.js";
 
 const config = JSON.parse(document.getElementById("detail-config").textContent);
 const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
 const timeline = document.getElementById("timeline");
+const api = new Api(config.urls, csrfToken);
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -79,9 +81,7 @@ async function endCall() {
   button.disabled = true;
   error.hidden = true;
   try {
-    const response = await fetch(config.end_url, { method: "POST", headers: { "X-CSRFToken": csrfToken } });
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error ? body.error.message : "The call could not be ended.");
+    await api.endSession(config.session_id);
     showEnded();
   } catch (failure) {
     error.textContent = failure.message;
