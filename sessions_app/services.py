@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sessions_app import relay
@@ -104,6 +105,13 @@ def check_limits(agent: AbstractBaseUser, calls: AgentCalls) -> None:
             " (History lists them; a call's page can end it)."
         )
         raise ApiError(429, "too_many_live_sessions", message, retry_after=30)
+
+
+def open_calls(agent: AbstractBaseUser) -> QuerySet[CallSession]:
+    """The agent's calls that count against MAX_LIVE_SESSIONS_PER_AGENT, oldest first."""
+    window_start = timezone.now() - LIVE_WINDOW
+    calls = CallSession.objects.filter(agent=agent, created_at__gte=window_start)
+    return calls.exclude(status=CallSession.Status.ENDED).order_by("created_at")
 
 
 def seconds_until_a_minute_slot(agent: AbstractBaseUser) -> int:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sessions_app import languages
+from sessions_app import languages, services
 from sessions_app.models import CallSession
 from sessions_app.validation import CRM_FIELDS
 
@@ -47,4 +47,5 @@ def console(request: HttpRequest) -> HttpResponse:
         # The postMessage API talks to the host page only at these exact origins.
         "embed": {"allowed_origins": settings.EMBED_ALLOWED_ORIGINS},
     }
-    return render(request, "sessions_app/console.html", {"console_config": config})
+    context = {"console_config": config, "open_calls": services.open_calls(request.user)}
+    return render(request, "sessions_app/console.html", context)

@@ -124,3 +124,25 @@ def query_plan(sql: str) -> list[str]:
         lines = [row[0] for row in cursor.fetchall()]
     assert not any("Filter" in line and "agent_id" in line for line in lines), lines
     return [line for line in lines if "Index Cond" in line]
+
+
+def test_the_console_lists_the_open_calls_that_count_against_the_limit(alice, bob):
+    counted = a_call(alice, timedelta(minutes=5), status="active")
+    a_call(alice, timedelta(minutes=3), status="ended")
+    a_call(alice, services.LIVE_WINDOW + timedelta(minutes=1))
+    a_call(bob, timedelta(minutes=2))
+
+    html = client_for(alice).get("/").content.decode()
+
+    assert html.count('data-session-id="') == 1
+    assert f'data-session-id="{counted.public_id}"' in html
+    assert "js/open-calls.js" in html
+
+
+def test_the_console_shows_no_list_without_open_calls(alice):
+    a_call(alice, timedelta(minutes=3), status="ended")
+
+    html = client_for(alice).get("/").content.decode()
+
+    assert 'id="open-calls"' not in html
+    assert "js/open-calls.js" not in html

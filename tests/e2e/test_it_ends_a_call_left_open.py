@@ -1,6 +1,7 @@
 """A call that no console runs any more (its tab crashed, or closed while the call was being
-created: no page-leave signal ends it) can be ended from its page in History, at Kallglot
-too, so it stops counting against the agent's open calls."""
+created: no page-leave signal ends it) is listed on the next console the agent opens, and can
+be ended there or from its page in History, at Kallglot too, so it stops counting against the
+agent's open calls."""
 
 from __future__ import annotations
 
@@ -24,6 +25,29 @@ CREATE = """async () => {
   });
   return (await response.json()).id;
 }"""
+
+
+def test_the_console_lists_a_call_left_open_and_ends_it(
+    console: ConsolePage, upstream: SandboxControl
+) -> None:
+    session = CallSession.objects.get(public_id=console.page.evaluate(CREATE))
+    page = console.page
+    page.reload()
+    console.wait_for_state("idle")
+    listed = page.locator("#open-calls li")
+    assert listed.count() == 1
+    assert session.kallglot_id in listed.inner_text()
+
+    listed.get_by_role("button", name="End it").click()
+
+    poll(lambda: page.locator("#open-calls").count() == 0, "the list to go")
+    assert upstream.session(session.kallglot_id)["status"] == "ended"
+    session.refresh_from_db()
+    assert session.status == "ended"
+    page.reload()
+    console.wait_for_state("idle")
+    assert page.locator("#open-calls").count() == 0
+    assert console.errors == []
 
 
 def test_it_ends_a_call_left_open_from_its_page(
