@@ -108,7 +108,7 @@ def check_limits(agent: AbstractBaseUser, calls: AgentCalls) -> None:
 
 
 def open_calls(agent: AbstractBaseUser) -> QuerySet[CallSession]:
-    """The agent's calls that count against MAX_LIVE_SESSIONS_PER_AGENT, oldest first."""
+    """The calls that count against MAX_LIVE_SESSIONS_PER_AGENT (`agent_calls().live`)."""
     window_start = timezone.now() - LIVE_WINDOW
     calls = CallSession.objects.filter(agent=agent, created_at__gte=window_start)
     return calls.exclude(status=CallSession.Status.ENDED).order_by("created_at")
