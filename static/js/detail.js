@@ -1,5 +1,6 @@
 // A call's detail page: live timeline, recordings and analysis results without reloading.
 import { Api } from "./api.js";
+import { endButton } from "./end-button.js";
 import { openStatusSocket } from "./status-socket.js";
 
 const config = JSON.parse(document.getElementById("detail-config").textContent);
@@ -73,23 +74,6 @@ function showTranscriptReady() {
   empty.append(reload);
 }
 
-// A call left open by a console that went away (a crash, a tab closed while starting) would
-// count against the agent's open calls until Kallglot's idle timeout: it can be ended here.
-async function endCall() {
-  const button = document.getElementById("end-call");
-  const error = document.getElementById("end-error");
-  button.disabled = true;
-  error.hidden = true;
-  try {
-    await api.endSession(config.session_id);
-    showEnded();
-  } catch (failure) {
-    error.textContent = failure.message;
-    error.hidden = false;
-    button.disabled = false;
-  }
-}
-
 function showEnded() {
   const status = document.getElementById("detail-status");
   status.textContent = "Ended";
@@ -130,7 +114,12 @@ async function requestAnalysis(submit) {
 }
 
 document.getElementById("analysis-form").addEventListener("submit", requestAnalysis);
-document.getElementById("end-call")?.addEventListener("click", endCall);
+// A call left open by a console that went away (a crash, a tab closed while starting) would
+// count against the agent's open calls until Kallglot's idle timeout: it can be ended here.
+const endCall = document.getElementById("end-call");
+if (endCall) {
+  endButton(endCall, document.getElementById("end-error"), () => api.endSession(config.session_id), showEnded);
+}
 window.kallglotDetail = openStatusSocket({
   socketPath: config.status_socket,
   sessionUrl: config.session_url,
