@@ -67,3 +67,25 @@ def test_it_ends_a_call_left_open_from_its_page(
     session.refresh_from_db()
     assert session.status == "ended"
     assert console.errors == []
+
+
+def test_it_says_why_a_call_left_open_could_not_be_ended(
+    console: ConsolePage, upstream: SandboxControl
+) -> None:
+    session = CallSession.objects.get(public_id=console.page.evaluate(CREATE))
+    page = console.page
+    page.reload()
+    console.wait_for_state("idle")
+    upstream.fault("sessions.end", 402, "insufficient_credits")
+    listed = page.locator("#open-calls li")
+
+    listed.get_by_role("button", name="End it").click()
+
+    message = listed.get_by_role("alert")
+    poll(lambda: message.is_visible(), "the message")
+    assert "credits" in message.inner_text()
+    assert listed.get_by_role("button", name="End it").is_enabled()
+    session.refresh_from_db()
+    assert session.status != "ended"
+    listed.get_by_role("button", name="End it").click()  # the fault fired once: this ends it
+    poll(lambda: page.locator("#open-calls").count() == 0, "the list to go")
