@@ -6,6 +6,7 @@ agent's open calls."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Locator
 
 from sessions_app.models import CallSession
 from tests.conftest import SandboxControl
@@ -27,14 +28,19 @@ CREATE = """async () => {
 }"""
 
 
+def left_open(console: ConsolePage) -> tuple[CallSession, Locator]:
+    """A call made as a console makes one, then the console opened afresh; its listed calls."""
+    session = CallSession.objects.get(public_id=console.page.evaluate(CREATE))
+    console.page.reload()
+    console.wait_for_state("idle")
+    return session, console.page.locator("#open-calls li")
+
+
 def test_the_console_lists_a_call_left_open_and_ends_it(
     console: ConsolePage, upstream: SandboxControl
 ) -> None:
-    session = CallSession.objects.get(public_id=console.page.evaluate(CREATE))
+    session, listed = left_open(console)
     page = console.page
-    page.reload()
-    console.wait_for_state("idle")
-    listed = page.locator("#open-calls li")
     assert listed.count() == 1
     assert session.kallglot_id in listed.inner_text()
 
@@ -72,12 +78,9 @@ def test_it_ends_a_call_left_open_from_its_page(
 def test_it_says_why_a_call_left_open_could_not_be_ended(
     console: ConsolePage, upstream: SandboxControl
 ) -> None:
-    session = CallSession.objects.get(public_id=console.page.evaluate(CREATE))
+    session, listed = left_open(console)
     page = console.page
-    page.reload()
-    console.wait_for_state("idle")
     upstream.fault("sessions.end", 402, "insufficient_credits")
-    listed = page.locator("#open-calls li")
 
     listed.get_by_role("button", name="End it").click()
 
