@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from sessions_app import aftercall, exports, languages, tickets
 from sessions_app.access import find_session, is_supervisor, visible_sessions
-from sessions_app.models import CallSession
+from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import ANALYSIS_PARTS
 from sessions_app.views import API_URLS
 
@@ -110,6 +110,7 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "status_socket": tickets.status_socket(request.user.pk, public_id),
         "session_url": f"/api/sessions/{public_id}",
         "last_event_seq": session.last_event_seq,
+        "event_labels": SessionEvent.LABELS,
     }
     context = {
         "session": session,

@@ -160,6 +160,21 @@ class WebhookEvent(models.Model):
 class SessionEvent(models.Model):
     """The numbered per-session stream (1, 2, 3…) that pages consume and resume from."""
 
+    # What a call's page calls each kind; the console's timeline has its own copy
+    # (static/js/timeline.js) to spare the console page a config entry.
+    LABELS = {
+        "session.created": "Created",
+        "session.started": "Live",
+        "session.ended": "Ended",
+        "transcript.ready": "Transcript ready",
+        "recording.ready": "Recording ready",
+        "recording.failed": "Recording failed",
+        "analysis.requested": "Analysis requested",
+        "analysis.complete": "Analysis ready",
+        "analysis.failed": "Analysis failed",
+        "action.refresh": "Re-read from Kallglot",
+    }
+
     session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=64)
@@ -183,6 +198,10 @@ class SessionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.kind, self.kind)
 
 
 class TranscriptTurn(models.Model):

@@ -18,8 +18,9 @@ function el(tag, attrs = {}, ...children) {
 function addToTimeline(event) {
   if (event.kind === "transcript.segment") return;
   const at = new Date(event.at);
-  timeline.append(el("li", { "data-seq": String(event.seq) },
-    el("time", { datetime: event.at }, at.toISOString().slice(11, 19)), " ", el("span", {}, event.kind)));
+  const label = config.event_labels[event.kind] || event.kind;
+  timeline.append(el("li", { "data-seq": String(event.seq), "data-kind": event.kind },
+    el("time", { datetime: event.at }, at.toISOString().slice(11, 19)), " ", el("span", {}, label)));
 }
 
 function showRecording(data) {

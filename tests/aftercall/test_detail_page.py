@@ -56,6 +56,19 @@ def test_the_timeline_leaves_out_captions(alice, call):
     assert [e.kind for e in response.context["timeline"]] == ["session.ended"]
 
 
+def test_the_timeline_says_what_happened_in_plain_words(alice, call):
+    SessionEvent.objects.create(session=call, seq=3, kind="recording.ready")
+    SessionEvent.objects.create(session=call, seq=4, kind="session.newfangled")
+
+    html = page(alice, call)
+
+    timeline = html[html.index('id="timeline"') : html.index("</ol>", html.index('id="timeline"'))]
+    assert "<span>Ended</span>" in timeline
+    assert "<span>Recording ready</span>" in timeline
+    assert "<span>session.newfangled</span>" in timeline  # a kind without words keeps its name
+    assert "session.ended</span>" not in timeline
+
+
 def test_it_hands_the_page_a_status_socket_ticket(alice, call):
     response = client_for(alice).get(f"/sessions/{call.public_id}/")
 

@@ -58,7 +58,9 @@ def test_it_shows_a_finished_call(console: ConsolePage, app_webhooks: SandboxCon
     assert facts["Sentiment (customer)"] == analysis.sentiment["customer"]
     assert facts["Performance score"] == str(analysis.performance["score"])
     assert page.locator("#analyses .analysis").count() == 1
-    assert page.locator("#timeline li", has_text="analysis.complete").count() == 1
+    added = page.locator("#timeline li[data-kind='analysis.complete']")
+    assert added.count() == 1
+    assert added.inner_text().endswith(" Analysis ready")
     assert page.evaluate("() => window.sameDocument") is True
     assert console.errors == []
 
