@@ -1,0 +1,64 @@
+"""In a narrow frame (a CRM's side panel, a phone: 360 px wide) the history, a call's page and
+the live board fit the width: a wide table scrolls inside its own region and a long call id
+wraps, so nothing pushes the whole page sideways."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from sessions_app.models import Recording
+from tests.aftercall.factories import ended_call, with_transcript
+from tests.e2e.pages import session_cookie
+
+pytestmark = pytest.mark.e2e
+
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+SCROLLS = "region => region.scrollWidth > region.clientWidth"
+
+
+@contextmanager
+def narrow_page(browser: Browser, server: Any, user: Any) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.set_default_timeout(15_000)
+    context.add_cookies([session_cookie(user, server)])
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_history_and_a_calls_page_fit(browser, live_server_daphne, alice, charlie) -> None:
+    call = with_transcript(
+        ended_call(
+            alice,
+            kallglot_id="sess_01M80ZKTQ9EW29HYY8BTA0YH2M",
+            metadata={"ticket_id": "T-20261122-0042", "customer_id": "C-99887766"},
+        )
+    )
+    Recording.objects.create(kallglot_id="rec_N1", session=call, status="ready", format="wav")
+
+    for user in (alice, charlie):  # a supervisor's history has an Agent column too
+        with narrow_page(browser, live_server_daphne, user) as page:
+            page.goto(f"{live_server_daphne.url}/sessions/")
+            assert page.evaluate(SIDEWAYS) == 0
+            region = page.get_by_role("region", name="Calls")
+            assert region.evaluate(SCROLLS), "the table no longer needs its own scrolling"
+            assert region.get_attribute("tabindex") == "0"  # keyboard users can scroll it
+
+            page.goto(f"{live_server_daphne.url}/sessions/{call.public_id}/")
+            assert page.locator("#recordings audio").is_visible()
+            assert page.evaluate(SIDEWAYS) == 0
+
+
+def test_the_live_board_fits(browser, live_server_daphne, charlie) -> None:
+    with narrow_page(browser, live_server_daphne, charlie) as page:
+        page.goto(f"{live_server_daphne.url}/supervisor/")
+        page.locator("#board[data-state=live]").wait_for()
+
+        assert page.evaluate(SIDEWAYS) == 0
+        assert page.get_by_role("region", name="Open calls table").evaluate(SCROLLS)
