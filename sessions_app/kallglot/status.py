@@ -39,6 +39,16 @@ class UpstreamStatus:
     seen_at: datetime | None = None
     last_error: LastError | None = None
 
+    @property
+    def rate_limit_resets_at(self) -> datetime | None:
+        """`X-RateLimit-Reset` (Unix seconds) as a time a person can read."""
+        if self.rate_limit_reset is None:
+            return None
+        try:
+            return datetime.fromtimestamp(self.rate_limit_reset, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+
 
 _lock = threading.Lock()
 _current = UpstreamStatus()

@@ -32,6 +32,7 @@ def test_it_keeps_the_last_seen_headers(make_client):
     assert (status.credits_remaining, status.credits_used) == (41, 59)
     assert (status.rate_limit_limit, status.rate_limit_remaining) == (120, 118)
     assert status.rate_limit_reset == 1711454460
+    assert status.rate_limit_resets_at == datetime(2024, 3, 26, 12, 1, tzinfo=UTC)
     assert status.request_id == "req_seen"
     assert status.seen_at == datetime.fromtimestamp(WALL_START, UTC)
     assert status.last_error is None
@@ -69,3 +70,11 @@ def test_it_keeps_the_last_failure(make_client):
     )
     assert error.at == datetime.fromtimestamp(WALL_START, UTC)
     assert upstream_status().credits_remaining == 41  # error responses count as seen too
+
+
+def test_a_reset_time_no_calendar_holds_is_left_unsaid(make_client):
+    headers = HEADERS | {"X-RateLimit-Reset": "999999999999999999"}
+    make_client(Upstream([json_response(201, SESSION, **headers)])).create_session(mode="ai_agent")
+
+    assert upstream_status().rate_limit_reset == 999999999999999999
+    assert upstream_status().rate_limit_resets_at is None

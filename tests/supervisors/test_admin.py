@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from sessions_app.kallglot.status import record_headers, reset_upstream_status
 from sessions_app.models import Analysis, CallSession, Recording, SessionEvent, WebhookEvent
 from tests.aftercall.factories import ended_call, with_transcript
 from tests.conftest import client_for
@@ -91,6 +92,23 @@ def test_the_index_shows_the_upstream_panel_without_the_key(staff, settings):
     assert "Kallglot upstream" in page
     assert "sandbox" in page
     assert settings.KALLGLOT_API_KEY not in page
+
+
+@pytest.fixture
+def fresh_upstream_status():
+    reset_upstream_status()
+    yield
+    reset_upstream_status()
+
+
+def test_the_panel_gives_the_rate_limit_reset_as_a_time(staff, fresh_upstream_status):
+    limits = {"x-ratelimit-limit": "120", "x-ratelimit-remaining": "7"}
+    record_headers(limits | {"x-ratelimit-reset": "1711454460"}, request_id=None)
+
+    page = staff.get("/admin/").content.decode()
+
+    assert "7 of 120 left, resets at 12:01:00 UTC" in page
+    assert "1711454460" not in page
 
 
 def act(client, model: str, action: str, pks: list[int]):
