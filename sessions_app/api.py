@@ -26,6 +26,9 @@ from sessions_app.validation import (
 logger = logging.getLogger(__name__)
 
 View = Callable[..., JsonResponse]
+# Signed out since the page loaded (in another tab, or the sign-in expired). Reloading goes
+# through sign-in and back to the same page, with its query (a console's CRM context) intact.
+SIGNED_OUT = "You are signed out (perhaps in another tab). Reload the page to sign in again."
 
 
 def api_view(method: str) -> Callable[[View], View]:
@@ -49,7 +52,7 @@ def check_request(request: HttpRequest, method: str) -> None:
     if request.method != method:
         raise ApiError(405, "method_not_allowed", f"Use {method} here.")
     if not request.user.is_authenticated:
-        raise ApiError(401, "not_authenticated", "Sign in to continue.")
+        raise ApiError(401, "not_authenticated", SIGNED_OUT)
 
 
 def owned_session(request: HttpRequest, session_id: UUID) -> CallSession:

@@ -1,5 +1,4 @@
 // The call's status timeline: the server's milestones in plain words, with their times.
-// A call's page in History gets the same words from SessionEvent.LABELS (models.py).
 
 const LABELS = {
   "session.created": "Created",

@@ -135,7 +135,11 @@ def test_it_requires_sign_in(client, db):
 
     assert response.status_code == 401
     assert response.json() == {
-        "error": {"code": "not_authenticated", "message": "Sign in to continue."}
+        "error": {
+            "code": "not_authenticated",
+            "message": "You are signed out (perhaps in another tab). "
+            "Reload the page to sign in again.",
+        }
     }
 
 

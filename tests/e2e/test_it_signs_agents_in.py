@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from tests.conftest import PASSWORD, LiveServer
 
@@ -48,3 +48,41 @@ def test_it_rejects_a_wrong_password_with_a_message(
         assert page.locator("#console").count() == 0
     finally:
         context.close()
+
+
+def test_an_agent_signed_out_in_another_tab_is_told_and_comes_back_to_the_same_console(
+    browser: Browser, live_server_daphne: LiveServer, alice: object, upstream: object
+) -> None:
+    context = browser.new_context(
+        permissions=["microphone"], viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    console_url = f"{live_server_daphne.url}/?target_language=es&ticket_id=T-77"
+    try:
+        page.goto(console_url)
+        sign_in(page)
+        page.wait_for_selector("#console[data-state=idle]")
+        other_tab = context.new_page()
+        other_tab.goto(f"{live_server_daphne.url}/sessions/")
+        other_tab.get_by_role("button", name="Log out").click()
+        other_tab.close()
+
+        page.get_by_role("button", name="Start call").click()
+
+        page.wait_for_selector("#console[data-state=error]")
+        assert "Reload the page to sign in again" in page.locator("#alert").inner_text()
+        page.reload()
+        sign_in(page)
+        page.wait_for_selector("#console[data-state=idle]")
+        assert page.url == console_url
+        assert page.locator("#target-language").input_value() == "es"
+        assert page.locator("[data-metadata=ticket_id]").input_value() == "T-77"
+    finally:
+        context.close()
+
+
+def sign_in(page: Page) -> None:
+    assert "/accounts/login/?next=" in page.url
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
