@@ -1,6 +1,6 @@
-"""In a narrow frame (a CRM's side panel, a phone: 360 px wide) the history, a call's page and
-the live board fit the width: a wide table scrolls inside its own region and a long call id
-wraps, so nothing pushes the whole page sideways."""
+"""In a narrow frame (a CRM's side panel, a phone: 360 px wide) the console, the history, a
+call's page and the live board fit the width: a wide table scrolls inside its own region and
+a long call id wraps, so nothing pushes the whole page sideways."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from sessions_app.models import Recording
+from sessions_app.models import CallSession, Recording
 from tests.aftercall.factories import ended_call, with_transcript
 from tests.e2e.pages import session_cookie
 
@@ -62,3 +62,15 @@ def test_the_live_board_fits(browser, live_server_daphne, charlie) -> None:
 
         assert page.evaluate(SIDEWAYS) == 0
         assert page.get_by_role("region", name="Open calls table").evaluate(SCROLLS)
+
+
+def test_the_console_listing_a_call_left_open_fits(browser, live_server_daphne, alice) -> None:
+    CallSession.objects.create(
+        kallglot_id="sess_01M812T5955E8YPW9YMN8TVM6F", agent=alice, mode="ai_agent"
+    )
+    with narrow_page(browser, live_server_daphne, alice) as page:
+        page.goto(f"{live_server_daphne.url}/")
+        page.locator("#console[data-state=idle]").wait_for()
+
+        assert page.locator("#open-calls").get_by_text("sess_01M812T5955E8YPW9YMN8TVM6F").count()
+        assert page.evaluate(SIDEWAYS) == 0
