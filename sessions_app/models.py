@@ -160,8 +160,8 @@ class WebhookEvent(models.Model):
 class SessionEvent(models.Model):
     """The numbered per-session stream (1, 2, 3…) that pages consume and resume from."""
 
-    # What a call's page calls each kind. The console's timeline has its own copy
-    # (static/js/timeline.js): the console page has no bytes to spare for a config entry.
+    # What the console's and a call's page call each kind; the console's timeline shows
+    # only these.
     LABELS = {
         "session.created": "Created",
         "session.started": "Live",

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from sessions_app import languages, services
-from sessions_app.models import CallSession
+from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import CRM_FIELDS
 
 API_URLS = {
@@ -44,6 +44,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "languages": languages.offered(),
         "prefill": prefill(request),
         "user": {"username": request.user.get_username()},
+        "event_labels": SessionEvent.LABELS,
         # The postMessage API talks to the host page only at these exact origins.
         "embed": {"allowed_origins": settings.EMBED_ALLOWED_ORIGINS},
     }

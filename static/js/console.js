@@ -52,7 +52,7 @@ const ui = {
   callInfo: $("call-info"),
 };
 const captions = new Captions($("captions"), $("captions-empty"));
-const timeline = new Timeline($("call-timeline"));
+const timeline = new Timeline($("call-timeline"), config.event_labels);
 
 let state = "idle";
 let call = null; // the current (or last) call: session, stream, mic, playback, audio context
