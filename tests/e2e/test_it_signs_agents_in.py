@@ -51,7 +51,7 @@ def test_it_rejects_a_wrong_password_with_a_message(
 
 
 def test_an_agent_signed_out_in_another_tab_is_told_and_comes_back_to_the_same_console(
-    browser: Browser, live_server_daphne: LiveServer, alice: object, upstream: object
+    browser: Browser, live_server_daphne: LiveServer, alice: object
 ) -> None:
     context = browser.new_context(
         permissions=["microphone"], viewport={"width": 1280, "height": 800}
