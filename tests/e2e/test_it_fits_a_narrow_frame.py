@@ -19,6 +19,11 @@ pytestmark = pytest.mark.e2e
 
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 SCROLLS = "region => region.scrollWidth > region.clientWidth"
+LINES = """element => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return range.getClientRects().length;
+}"""
 
 
 @contextmanager
@@ -49,6 +54,7 @@ def test_history_and_a_calls_page_fit(browser, live_server_daphne, alice, charli
             region = page.get_by_role("region", name="Calls")
             assert region.evaluate(SCROLLS), "the table no longer needs its own scrolling"
             assert region.get_attribute("tabindex") == "0"  # keyboard users can scroll it
+            assert region.locator("tbody td a").first.evaluate(LINES) == 1  # when, on one line
 
             page.goto(f"{live_server_daphne.url}/sessions/{call.public_id}/")
             assert page.locator("#recordings audio").is_visible()
