@@ -34,6 +34,15 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ChangedByActions(admin.ModelAdmin):
+    """Every field is read-only; rows change through the list's actions. So a row's own page
+    is a view, without Save buttons that would save nothing; the actions (checked without a
+    row) stay."""
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+
 class SessionEventInline(ReadOnlyInline):
     model = SessionEvent
     fields = ("seq", "kind", "occurred_at", "actor", "data")
@@ -74,7 +83,7 @@ def per_row(
 
 
 @admin.register(CallSession)
-class CallSessionAdmin(admin.ModelAdmin):
+class CallSessionAdmin(ChangedByActions):
     list_display = (
         "kallglot_id",
         "agent",
@@ -163,7 +172,7 @@ class CallSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ChangedByActions):
     list_display = (
         "event_id",
         "event_type",

@@ -86,6 +86,17 @@ def test_a_webhook_delivery_shows_its_body_as_pretty_json(staff, data):
     assert "&quot;type&quot;: &quot;session.teleported&quot;" in page
 
 
+@pytest.mark.parametrize("model", ["callsession", "webhookevent"])
+def test_a_rows_page_is_a_view_without_save_buttons(staff, data, model):
+    pk = {"callsession": CallSession, "webhookevent": WebhookEvent}[model].objects.first().pk
+
+    response = staff.get(f"/admin/sessions_app/{model}/{pk}/change/")
+
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.content.decode()
+    assert staff.post(f"/admin/sessions_app/{model}/{pk}/change/", {}).status_code == 403
+
+
 def test_the_index_shows_the_upstream_panel_without_the_key(staff, settings):
     page = staff.get("/admin/").content.decode()
 
