@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import PASSWORD, LiveServer
@@ -34,6 +34,12 @@ HEADLESS_ARGS = [
     "--disable-sync",
 ]
 FRAME_S = 0.16  # one audio.input frame
+# How many lines an element's text is laid out on (a label squeezed to a letter a line: many).
+LINES = """element => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return range.getClientRects().length;
+}"""
 
 
 def launch(playwright: Playwright, *args: str) -> Browser:
@@ -45,6 +51,20 @@ def session_cookie(user: Any, server: LiveServer) -> dict[str, str]:
     client = Client()
     assert client.login(username=user.get_username(), password=PASSWORD)
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}
+
+
+@contextmanager
+def signed_in_page(
+    browser: Browser, server: LiveServer, user: Any, width: int = 1280, height: int = 800
+) -> Iterator[Page]:
+    """A page in a fresh browser context of `width` x `height`, signed in as `user`."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(15_000)
+    context.add_cookies([session_cookie(user, server)])
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def post_as(user: Any, server: LiveServer, path: str) -> httpx.Response:
@@ -123,22 +143,18 @@ class ConsolePage:
 @contextmanager
 def open_console(browser: Browser, server: LiveServer, user: Any) -> Iterator[ConsolePage]:
     """A fresh browser context signed in as `user`, on the idle console."""
-    context: BrowserContext = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(15_000)
-    context.add_cookies([session_cookie(user, server)])
-    page = context.new_page()
-    console = ConsolePage(page, server)
-    page.on("pageerror", lambda error: console.errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: console.errors.append(message.text) if message.type == "error" else None,
-    )
-    page.goto(f"{server.url}/")
-    console.wait_for_state("idle")
-    try:
+    with signed_in_page(browser, server, user) as page:
+        console = ConsolePage(page, server)
+        page.on("pageerror", lambda error: console.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                console.errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        page.goto(f"{server.url}/")
+        console.wait_for_state("idle")
         yield console
-    finally:
-        context.close()
 
 
 @dataclass
@@ -163,21 +179,15 @@ class BoardPage:
 @contextmanager
 def open_board(browser: Browser, server: LiveServer, user: Any) -> Iterator[BoardPage]:
     """A fresh browser context signed in as `user`, on the live board, connected."""
-    context: BrowserContext = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(15_000)
-    context.add_cookies([session_cookie(user, server)])
-    page = context.new_page()
-    board = BoardPage(page)
-    page.on("pageerror", lambda error: board.errors.append(str(error)))
-    page.on(
-        "websocket",
-        lambda socket: socket.on(
-            "framereceived", lambda frame: board.messages.append(json.loads(frame))
-        ),
-    )
-    page.goto(f"{server.url}/supervisor/")
-    page.locator("#board[data-state=live]").wait_for()
-    try:
+    with signed_in_page(browser, server, user) as page:
+        board = BoardPage(page)
+        page.on("pageerror", lambda error: board.errors.append(str(error)))
+        page.on(
+            "websocket",
+            lambda socket: socket.on(
+                "framereceived", lambda frame: board.messages.append(json.loads(frame))
+            ),
+        )
+        page.goto(f"{server.url}/supervisor/")
+        page.locator("#board[data-state=live]").wait_for()
         yield board
-    finally:
-        context.close()

@@ -4,8 +4,7 @@ a long call id wraps, so nothing pushes the whole page sideways."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -13,28 +12,16 @@ from playwright.sync_api import Browser, Page
 
 from sessions_app.models import CallSession, Recording
 from tests.aftercall.factories import ended_call, with_transcript
-from tests.e2e.pages import session_cookie
+from tests.e2e.pages import LINES, signed_in_page
 
 pytestmark = pytest.mark.e2e
 
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 SCROLLS = "region => region.scrollWidth > region.clientWidth"
-LINES = """element => {
-  const range = document.createRange();
-  range.selectNodeContents(element);
-  return range.getClientRects().length;
-}"""
 
 
-@contextmanager
-def narrow_page(browser: Browser, server: Any, user: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    context.set_default_timeout(15_000)
-    context.add_cookies([session_cookie(user, server)])
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def narrow_page(browser: Browser, server: Any, user: Any) -> AbstractContextManager[Page]:
+    return signed_in_page(browser, server, user, width=360, height=740)
 
 
 def test_history_and_a_calls_page_fit(browser, live_server_daphne, alice, charlie) -> None:
