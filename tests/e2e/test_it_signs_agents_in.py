@@ -56,6 +56,7 @@ def test_an_agent_signed_out_in_another_tab_is_told_and_comes_back_to_the_same_c
     context = browser.new_context(
         permissions=["microphone"], viewport={"width": 1280, "height": 800}
     )
+    context.set_default_timeout(15_000)
     page = context.new_page()
     console_url = f"{live_server_daphne.url}/?target_language=es&ticket_id=T-77"
     try:
@@ -65,7 +66,9 @@ def test_an_agent_signed_out_in_another_tab_is_told_and_comes_back_to_the_same_c
         other_tab = context.new_page()
         other_tab.goto(f"{live_server_daphne.url}/sessions/")
         other_tab.get_by_role("button", name="Log out").click()
-        other_tab.close()
+        # Signed out once the login page is up. The tab stays open: closing a page while its
+        # navigation commits can hang Chromium's close forever (microsoft/playwright#42366).
+        other_tab.wait_for_url("**/accounts/login/")
 
         page.get_by_role("button", name="Start call").click()
 
