@@ -59,13 +59,14 @@ let call = null; // the current (or last) call: session, stream, mic, playback, 
 let muted = false;
 let focusLost = false; // a disabled control dropped the keyboard focus; see moveFocus()
 let blockedUntil = 0; // after a 429, Start waits for Retry-After
+let signedOut = false; // after a 401, Start reloads: sign-in, then back here
 let status = null; // the status socket of the current (or last) call
 let statusState = "closed";
 let extraContext = {}; // CRM context keys the form has no field for (from the host page)
 let toHost = () => {}; // posts to the CRM page that frames the console (embed.js)
 const counters = { framesSent: 0, framesMuted: 0, bytesSent: 0 };
 
-// --- state ---------------------------------------------------------------------------------
+// --- state ---
 
 function setState(next, detail = "") {
   if (next !== state && !STATES[state].next.includes(next)) {
@@ -101,7 +102,7 @@ function render() {
   const open = resumable();
   ui.fields.disabled = IN_CALL.has(state) || open;
   ui.start.disabled = IN_CALL.has(state) || Date.now() < blockedUntil;
-  ui.start.textContent = open ? "Reconnect" : START_LABELS[state] || "Start call";
+  ui.start.textContent = signedOut ? "Reload" : open ? "Reconnect" : START_LABELS[state] || "Start call";
   ui.end.disabled = !(state === "connecting" || state === "live" || open);
   ui.mute.disabled = !["starting", "connecting", "live"].includes(state);
   ui.mute.setAttribute("aria-pressed", String(muted));
@@ -115,10 +116,11 @@ function showAlert(message, tone = "error") {
   ui.alert.hidden = !message;
 }
 
-// --- starting a call -----------------------------------------------------------------------
+// --- starting a call ---
 
 function onStart(event) {
   event.preventDefault();
+  if (signedOut) return location.reload();
   begin({ mode: ui.mode.value, source_language: ui.source.value, target_language: ui.target.value });
 }
 
@@ -223,7 +225,7 @@ function blockUntil(seconds) {
   setTimeout(render, seconds * 1000 + 50);
 }
 
-// --- the stream ----------------------------------------------------------------------------
+// --- the stream ---
 
 function connect(credentials) {
   setState("connecting", "Connecting to the translation service");
@@ -278,7 +280,7 @@ function sendFrame(bytes, timestampMs) {
   counters.bytesSent += sent; // the uplink figure of design.md §8 (bench/uplink.py)
 }
 
-// --- the status socket: the server's numbered events, the truth about the call -----------
+// --- the status socket: the server's numbered events, the truth about the call ---
 
 // From seq 0, so that the timeline starts with "Created".
 function watch(session) {
@@ -305,7 +307,7 @@ function closeStatus() {
   status = null;
 }
 
-// --- ending --------------------------------------------------------------------------------
+// --- ending ---
 
 async function onEnd() {
   if (!(state === "connecting" || state === "live" || resumable())) return;
@@ -341,6 +343,7 @@ function linkToHistory() {
 
 // A problem the agent must know about; the call may still be resumable (see render()).
 function fail(message, code = "error") {
+  signedOut = code === "not_authenticated";
   teardown();
   setState("error");
   showAlert(message);
@@ -359,7 +362,7 @@ function teardown() {
   showLevel(0);
 }
 
-// --- small pieces of the page --------------------------------------------------------------
+// --- small pieces of the page ---
 
 function onMute() {
   muted = !muted;

@@ -74,7 +74,9 @@ def test_an_agent_signed_out_in_another_tab_is_told_and_comes_back_to_the_same_c
 
         page.wait_for_selector("#console[data-state=error]")
         assert "Reload the page to sign in again" in page.locator("#alert").inner_text()
-        page.reload()
+        # Start offers what the message says, not a "Try again" that would fail the same way.
+        page.get_by_role("button", name="Reload").click()
+        page.wait_for_url("**/accounts/login/**")
         sign_in(page)
         page.wait_for_selector("#console[data-state=idle]")
         assert page.url == console_url
