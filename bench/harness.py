@@ -21,6 +21,7 @@ WORKDIR = Path(tempfile.mkdtemp(prefix="kallglot-bench-"))
 DB_PATH = WORKDIR / "bench.sqlite3"
 PASSWORD = "bench-password-123"
 SECRET = "whsec_bench_local"
+SANDBOX_KEY = "sk_test_sandbox"  # the key the sandbox accepts by default
 
 BASE_ENV = {
     "DJANGO_SETTINGS_MODULE": "kallglot_web.settings",
@@ -131,6 +132,16 @@ def start_with_own_sandbox(**env: str) -> tuple[Server, Server]:
     return start(port=port, KALLGLOT_API_BASE=f"{sandbox.url}/v1", **env), sandbox
 
 
+def start_forwarder(sandbox: Server) -> Server:
+    """`bench/forwarder.py` under Daphne, passing creates on to `sandbox`."""
+    return start(
+        app="bench.forwarder:application",
+        ready_path="/",
+        KALLGLOT_API_BASE=f"{sandbox.url}/v1",
+        KALLGLOT_API_KEY=SANDBOX_KEY,
+    )
+
+
 def signed_in(server: Server, username: str) -> httpx.Client:
     client = httpx.Client(base_url=server.url, timeout=30)
     client.get("/accounts/login/")
@@ -159,3 +170,8 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def report(name: str, value: str, target: str, ok: bool) -> None:
     print(f"{name:<58} {value:>22}   target {target:<22} {'ok' if ok else 'MISSED'}", flush=True)
+
+
+def inform(name: str, value: str) -> None:
+    """A figure printed beside the targets to read them by, with no target of its own."""
+    print(f"{name:<58} {value:>22}", flush=True)

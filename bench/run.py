@@ -26,11 +26,12 @@ def main(only: set[str]) -> None:
     if wanted("create"):
         create_overhead.give_history(agent)
         app, sandbox = harness.start_with_own_sandbox()
+        forwarder = harness.start_forwarder(sandbox)
         try:
-            create_overhead.measure(app, sandbox)
+            create_overhead.measure(app, sandbox, forwarder)
         finally:
-            app.stop()
-            sandbox.stop()
+            for server in (app, sandbox, forwarder):
+                server.stop()
     single = harness.start()
     try:
         if wanted("weight"):
