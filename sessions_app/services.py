@@ -100,9 +100,11 @@ def check_limits(agent: AbstractBaseUser, calls: AgentCalls) -> None:
         message = f"Too many calls started in the last minute. Try again in {wait} s."
         raise ApiError(429, "rate_limited", message, retry_after=wait)
     if calls.live >= settings.MAX_LIVE_SESSIONS_PER_AGENT:
+        # The console lists the counted calls on load, each with an End button (open_calls).
         message = (
-            f"You already have {calls.live} open calls. End one before starting another"
-            " (History lists them; a call's page can end it)."
+            f"You already have {calls.live} open calls. End one before starting another:"
+            " reload this page to list them, each with End it (or end one from its page"
+            " in History)."
         )
         raise ApiError(429, "too_many_live_sessions", message, retry_after=30)
 

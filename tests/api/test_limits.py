@@ -54,6 +54,7 @@ def test_it_limits_open_calls_per_agent(sandbox, alice, settings):
     refused = create(client, "b")
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "too_many_live_sessions"
+    assert "reload this page to list them" in refused.json()["error"]["message"]
     assert refused["Retry-After"]
 
     client.post(f"/api/sessions/{first['id']}/end")
