@@ -100,6 +100,23 @@ def sessions_create(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=201)
 
 
+@api_view("POST")
+def sessions_abandon(request: HttpRequest) -> JsonResponse:
+    """The page that clicked Start is going away before it learned of the call (a beacon).
+
+    The click's key comes as the create got it, in `Idempotency-Key`, or as the form field
+    `idempotency_key` from a beacon, which cannot set headers. Its call is ended now, or as
+    soon as its create stores it.
+    """
+    value = request.headers.get("Idempotency-Key") or request.POST.get("idempotency_key")
+    if not value:
+        message = "Name the Start click's Idempotency-Key."
+        raise ApiError(400, "missing_idempotency_key", message, "Idempotency-Key")
+    key = parse_idempotency_key(value)
+    session = services.session_abandon(agent=request.user, idempotency_key=key)
+    return JsonResponse({"session": session_json(session, request) if session else None})
+
+
 @api_view("GET")
 def session_detail(request: HttpRequest, session_id: UUID) -> JsonResponse:
     return JsonResponse(session_json(owned_session(request, session_id), request))

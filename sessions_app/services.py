@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -23,6 +24,7 @@ from sessions_app.validation import SessionRequest
 logger = logging.getLogger(__name__)
 
 LIVE_WINDOW = timedelta(hours=12)
+ABANDONED_FOR = 600  # s: a mark outlives any create in flight (KALLGLOT_DEADLINE and retries)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,35 @@ def session_start(
         return Started(replayed(existing, request), session_stream_or_none(session=existing))
     check_limits(agent, calls)
     upstream = create_upstream(agent, request, idempotency_key)
-    return Started(store_started(agent, request, idempotency_key, upstream), upstream.stream)
+    session = store_started(agent, request, idempotency_key, upstream)
+    if cache.get(abandoned_key(agent, idempotency_key)):  # after the store: session_abandon
+        return Started(end_abandoned(session, agent), None)
+    return Started(session, upstream.stream)
+
+
+def session_abandon(*, agent: AbstractBaseUser, idempotency_key: str) -> CallSession | None:
+    """End the call of a Start click whose page went away before it learned of the call.
+
+    Its create may still be in flight. This marks the click first and looks for its call
+    after; a create stores its call first and looks for the mark after. So whichever comes
+    second ends the call, and a call is never left open by a page that was closed early.
+    """
+    cache.set(abandoned_key(agent, idempotency_key), True, ABANDONED_FOR)
+    session = CallSession.objects.filter(agent=agent, idempotency_key=idempotency_key).first()
+    return None if session is None else session_end(session=session, actor=agent)
+
+
+def abandoned_key(agent: AbstractBaseUser, idempotency_key: str) -> str:
+    return f"kallglot:abandoned:{agent.pk}:{idempotency_key}"
+
+
+def end_abandoned(session: CallSession, agent: AbstractBaseUser) -> CallSession:
+    """End a call nobody is waiting for; if Kallglot refuses, it stays listed as open."""
+    try:
+        return session_end(session=session, actor=agent)
+    except ApiError as exc:
+        logger.warning("could not end abandoned call %s: %s", session.kallglot_id, exc.code)
+        return session
 
 
 def replayed(session: CallSession, request: SessionRequest) -> CallSession:

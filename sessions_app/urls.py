@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/sessions", api.sessions_create, name="api-sessions"),
+    path("api/sessions/abandon", api.sessions_abandon, name="api-sessions-abandon"),
     path("api/sessions/<uuid:session_id>", api.session_detail, name="api-session"),
     path("api/sessions/<uuid:session_id>/stream", api.session_stream, name="api-session-stream"),
     path("api/sessions/<uuid:session_id>/end", api.session_end, name="api-session-end"),

@@ -14,6 +14,7 @@ from sessions_app.validation import CRM_FIELDS
 
 API_URLS = {
     "sessions": "/api/sessions",
+    "abandon": "/api/sessions/abandon",
     "session": "/api/sessions/{id}",
     "stream": "/api/sessions/{id}/stream",
     "end": "/api/sessions/{id}/end",

@@ -37,6 +37,15 @@ def no_secret_leaks() -> Iterator[None]:
     assert secrets_scan.leaks[before:] == []
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: what is kept there by user (an abandoned Start
+    click's mark) would otherwise reach the next test's user, whose pk is handed out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None) -> Iterator[None]:
     """pytest-django's test database, given back with no connection of ours left open.

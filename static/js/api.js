@@ -69,8 +69,8 @@ export class Api {
 
   // For a page that is going away: the browser sends it after the page is gone. A beacon
   // carries no headers, so the CSRF token goes as a form field.
-  endOnLeave(id) {
-    return navigator.sendBeacon(this.url("end", id), new URLSearchParams({ csrfmiddlewaretoken: this.csrfToken }));
+  beacon(url, fields = {}) {
+    return navigator.sendBeacon(url, new URLSearchParams({ csrfmiddlewaretoken: this.csrfToken, ...fields }));
   }
 
   async endSession(id) {

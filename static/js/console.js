@@ -142,7 +142,7 @@ async function begin(choices, context) {
   timeline.clear();
   ui.callInfo.textContent = "";
   counters.framesSent = counters.framesMuted = counters.bytesSent = 0;
-  call = { session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
+  call = { key: idempotencyKey, session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
   call.playback = new Playback(call.context);
   if (!(await openMic())) return;
   setState("starting", "Creating the call");
@@ -280,7 +280,7 @@ function sendFrame(bytes, timestampMs) {
   counters.bytesSent += sent; // the uplink figure of design.md §8 (bench/uplink.py)
 }
 
-// --- the status socket: the server's numbered events, the truth about the call ---
+// --- the status socket: the server's numbered events ---
 
 // From seq 0, so that the timeline starts with "Created".
 function watch(session) {
@@ -411,13 +411,14 @@ function setUp() {
   ui.form.addEventListener("submit", onStart);
   ui.end.addEventListener("click", onEnd);
   ui.mute.addEventListener("click", onMute);
-  // Leaving closes it; a page kept for Back (bfcache) keeps it, so it never comes back deaf.
-  // Leaving mid-call also ends the call: no page can pick it up again, and upstream would
-  // keep it open (and billed) until its idle timeout.
+  // Leaving closes the status socket (a page kept for Back keeps it, never to come back deaf)
+  // and ends the call, also one that Start has yet to answer: no page can pick it up, and
+  // upstream would keep it open (and billed) until its idle timeout.
   window.addEventListener("pagehide", (event) => {
     if (event.persisted) return;
     closeStatus();
-    if (call && call.session && !call.over) api.endOnLeave(call.session.id);
+    if (call && call.session && !call.over) api.beacon(api.url("end", call.session.id));
+    else if (state === "starting") api.beacon(config.urls.abandon, { idempotency_key: call.key });
   });
   window.addEventListener("beforeunload", (event) => {
     if (!IN_CALL.has(state) && !resumable()) return;

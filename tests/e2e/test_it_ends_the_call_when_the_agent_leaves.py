@@ -32,3 +32,21 @@ def test_it_ends_the_call_when_the_agent_leaves_mid_call(
         "the call ended after the agent left",
     )
     assert upstream.session(call.kallglot_id)["status"] == "ended"
+
+
+def test_it_ends_the_call_when_the_agent_leaves_before_start_is_answered(
+    console: ConsolePage, upstream: SandboxControl
+) -> None:
+    upstream.fault("sessions.create", 0, latency_ms=2000)
+    console.page.on("dialog", leave)
+    with console.page.expect_request("**/api/sessions"):
+        console.page.click("#start")
+
+    console.page.goto(f"{console.server.url}/sessions/")
+
+    call = poll(
+        lambda: CallSession.objects.filter(status="ended").first(),
+        "the call of the unanswered Start ended once its create finished",
+    )
+    assert call.idempotency_key
+    assert upstream.session(call.kallglot_id)["status"] == "ended"
