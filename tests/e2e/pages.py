@@ -20,7 +20,7 @@ from django.test import Client
 from playwright.sync_api import Browser, Locator, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.conftest import PASSWORD, LiveServer
+from tests.conftest import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 HEADLESS_ARGS = [
@@ -47,9 +47,12 @@ def launch(playwright: Playwright, *args: str) -> Browser:
 
 
 def session_cookie(user: Any, server: LiveServer) -> dict[str, str]:
-    """Signs `user` in through Django's test client; the browser borrows the session."""
+    """Signs `user` in through Django's test client; the browser borrows the session.
+
+    The password is not checked again (~0.35 s a check): the sign-in page has its own tests
+    (test_it_signs_agents_in.py)."""
     client = Client()
-    assert client.login(username=user.get_username(), password=PASSWORD)
+    client.force_login(user)
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}
 
 
