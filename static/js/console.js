@@ -418,7 +418,7 @@ function setUp() {
     if (event.persisted) return;
     closeStatus();
     if (call && call.session && !call.over) api.beacon(api.url("end", call.session.id));
-    else if (state === "starting") api.beacon(config.urls.abandon, { idempotency_key: call.key });
+    else if (state === "starting") api.beacon(api.url("abandon"), { idempotency_key: call.key });
   });
   window.addEventListener("beforeunload", (event) => {
     if (!IN_CALL.has(state) && !resumable()) return;
