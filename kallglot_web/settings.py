@@ -112,7 +112,6 @@ MIDDLEWARE = [
     # Outermost, so it sees the cookies every other middleware sets.
     "sessions_app.middleware.PartitionedCookies",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +119,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, because it is sync-only: Django then runs the whole chain in the request's own
+    # thread, switching from async once at its edge, where async-capable middleware last
+    # would make every other one hop threads twice (docs/architecture.md, bench/README.md).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
 ]
 
 ROOT_URLCONF = "kallglot_web.urls"
@@ -142,9 +145,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# Each request thread is reused (kallglot_web/handler.py), so its connection is kept between
-# requests for CONN_MAX_AGE seconds, checked before reuse, as under WSGI.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+# Under ASGI every request's sync code runs in a thread of its own, so a connection kept by
+# that thread would be lost with it: connections are closed at the end of each request
+# (Django's advice for ASGI), and PostgreSQL reuses them through its pool below.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if SQLITE:
@@ -160,11 +164,14 @@ if SQLITE:
     DATABASES["default"]["TEST"] = {
         "NAME": env.str("TEST_DB_NAME", default=str(BASE_DIR / "test_db.sqlite3"))
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's built-in pool (psycopg_pool), per worker process; docs/deploy.md sizes it.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=20),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# How many requests a worker runs at once (kallglot_web/turns.py); a request waiting on
-# Kallglot lets another run. SQLite works in the worker's own process: one at a time is
-# fastest. A database over a network (PostgreSQL) overlaps requests' queries: no limit (0).
-RUNNING_REQUESTS = env.int("RUNNING_REQUESTS", default=1 if SQLITE else 0)
 
 # Sign-in sessions are read from the cache, written through to the database: every request
 # of a signed-in agent skipped a query and a decode (bench/).

@@ -5,11 +5,11 @@ iframes unless they are Partitioned, and Python 3.11's cookie module cannot writ
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from http.cookies import Morsel
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.deprecation import MiddlewareMixin
 
 
 class PartitionedMorsel(Morsel):
@@ -27,12 +27,10 @@ def partition(response: HttpResponse, name: str) -> None:
     dict.__setitem__(response.cookies, name, new)
 
 
-class PartitionedCookies:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+class PartitionedCookies(MiddlewareMixin):
+    """Sync and async alike (MiddlewareMixin), so requests do not hop threads to pass it."""
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if settings.EMBED_ALLOWED_ORIGINS:
             partition(response, settings.SESSION_COOKIE_NAME)
             partition(response, settings.CSRF_COOKIE_NAME)

@@ -115,15 +115,13 @@ class KallglotClient(Core):
         started, attempt = self._clock(), 0
         while True:
             attempt += 1
-            with self._waiting():
-                outcome = self._attempt(call, started, stream)
+            outcome = self._attempt(call, started, stream)
             if isinstance(outcome, httpx.Response):
                 return outcome, attempt
             delay = self._next_delay(outcome, attempt, started)
             if delay is None:
                 self._fail(call, outcome, attempt)
-            with self._waiting():
-                self._sleep(delay)
+            self._sleep(delay)
 
     def _attempt(self, call: Call, started: float, stream: bool) -> httpx.Response | KallglotError:
         request = self._request(self._http, call, started)

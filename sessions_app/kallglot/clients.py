@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 
-from kallglot_web import turns
 from sessions_app.kallglot.async_client import AsyncKallglotClient
 from sessions_app.kallglot.client import KallglotClient
 
@@ -29,7 +28,7 @@ def get_client() -> KallglotClient:
     global _sync_client
     with _lock:
         if _sync_client is None:
-            _sync_client = KallglotClient(**_options(), waiting=turns.waiting)
+            _sync_client = KallglotClient(**_options())
         return _sync_client
 
 

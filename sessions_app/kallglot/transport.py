@@ -14,7 +14,6 @@ import logging
 import random as random_module
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar
@@ -76,7 +75,6 @@ class Core:
         clock: Callable[[], float] | None = None,
         wall_clock: Callable[[], float] | None = None,
         random: Callable[[], float] | None = None,
-        waiting: Callable[[], AbstractContextManager[Any]] = nullcontext,
     ) -> None:
         if not api_key:
             raise ValueError("A Kallglot API key is required.")
@@ -90,10 +88,6 @@ class Core:
         self._wall_clock = wall_clock or time.time
         self._random = random or random_module.random
         self._sleep = sleep or type(self)._default_sleep
-        # The sync client enters it around each attempt and each pause between attempts: a web
-        # worker lends itself to another request meanwhile (kallglot_web/turns.py). An async
-        # client's waits free its event loop anyway.
-        self._waiting = waiting
         self._http = self._http_class(**self._http_options(transport))
 
     def __repr__(self) -> str:
