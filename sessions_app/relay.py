@@ -1,21 +1,18 @@
 """The only module that names channel groups or talks to the channel layer.
 
-Events are sent after the transaction that wrote them commits, so a socket never sees an
-event the database does not have; a socket that misses one catches up by sequence number.
-
-Sending does not hold up the request that caused it: under ASGI the message is handed to
-one sender task per event loop, which sends in commit order. Each message carries its JSON
-text ready-made, so a broadcast to thousands of sockets serialises it once.
+Events are sent with Channels' `group_send` once the transaction that wrote them commits, so
+a socket never sees an event the database does not have; a socket that misses one catches up
+by sequence number. Each message carries its JSON text ready-made, so a broadcast to
+thousands of sockets serialises it once; consumers pass it on in `session_event`, the handler
+named after the message type.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import weakref
 
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -26,14 +23,8 @@ logger = logging.getLogger(__name__)
 SUPERVISORS = "supervisors"
 # Captions go only to sockets watching that call, not to every supervisor's board.
 CAPTIONS = ("transcript.segment",)
-# The type of a relayed event's channel-layer message.
+# The type of a relayed event's channel-layer message: consumers handle it in `session_event`.
 EVENT = "session.event"
-
-Outgoing = tuple[tuple[str, ...], dict]
-_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue[Outgoing]] = (
-    weakref.WeakKeyDictionary()
-)
-_senders: set[asyncio.Task] = set()
 
 
 def session_group(session: CallSession) -> str:
@@ -52,63 +43,29 @@ def event_message(event: SessionEvent) -> dict:
     }
 
 
-class ForwardsEvents:
-    """For consumers: relayed events go to the socket as they are, without a database hop.
-
-    Channels' `dispatch` closes stale database connections before every message it hands a
-    consumer, in the worker's one thread for sync code: a thread hop per message and socket,
-    queued behind any socket's database work. A relayed event needs no database (its text is
-    ready-made), so a broadcast to thousands of sockets skips that; every other message, and
-    every `database_sync_to_async` call, still closes stale connections as before.
-    """
-
-    async def dispatch(self, message: dict) -> None:
-        if message["type"] == EVENT:
-            await self.send(text_data=message["text"])
-        else:
-            await super().dispatch(message)
-
-
 def publish(event: SessionEvent) -> None:
     """Relay a numbered event to the session's sockets and the supervisors, after commit."""
     message = {"type": EVENT, "text": json.dumps(event_message(event))}
-    groups = (session_group(event.session),)
+    groups = [session_group(event.session)]
     if event.kind not in CAPTIONS:
-        groups += (SUPERVISORS,)
-    transaction.on_commit(lambda: send((groups, message)))
+        groups.append(SUPERVISORS)
+    transaction.on_commit(lambda: async_to_sync(send)(groups, message))
 
 
-def send(outgoing: Outgoing) -> None:
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if loop is not None and loop.is_running():
-        loop.call_soon_threadsafe(enqueue, loop, outgoing)
-    else:  # plain sync code (management commands, the test client): send and wait
-        async_to_sync(send_now)(outgoing)
-
-
-def enqueue(loop: asyncio.AbstractEventLoop, outgoing: Outgoing) -> None:
-    queue = _queues.get(loop)
-    if queue is None:
-        queue = _queues[loop] = asyncio.Queue()
-        task = loop.create_task(drain(queue), name="relay sender")
-        _senders.add(task)
-        task.add_done_callback(_senders.discard)
-    queue.put_nowait(outgoing)
-
-
-async def drain(queue: asyncio.Queue[Outgoing]) -> None:
-    while True:
-        await send_now(await queue.get())
-
-
-async def send_now(outgoing: Outgoing) -> None:
-    groups, message = outgoing
+async def send(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
     for group in groups:
         try:
             await layer.group_send(group, message)
         except Exception:  # the event is stored; sockets resync by seq
             logger.warning("relay to %s failed; clients will resync", group, exc_info=True)
+
+
+class ForwardsEvents:
+    """For consumers: a relayed event goes to the socket as the text it was sent with."""
+
+    async def session_event(self, message: dict) -> None:
+        await self.send(text_data=message["text"])
 
 
 async def join_session(layer: object, channel_name: str, session: CallSession) -> None:
