@@ -1,8 +1,10 @@
-"""Kallglot webhooks: every delivery is stored, then applied once.
+"""Kallglot webhooks: every delivery is stored, then applied once, along one path.
 
-An event whose data says all the app needs is stored and applied in one transaction, the
-row first; one whose resource must be re-read upstream is committed before upstream is
-asked, then applied in a transaction of its own.
+1. The delivery is stored and committed (a repeat of a stored event is counted instead).
+2. If the event's data is not enough to apply it, its resource is read from Kallglot,
+   outside any transaction.
+3. The delivery is claimed and applied in one transaction; its events are relayed after
+   that commits.
 
 A delivery that fails while being applied stays stored as failed and is answered 5xx, so
 Kallglot retries it and the retry applies it; a delivery of an event already applied is
@@ -18,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -74,86 +77,27 @@ def envelope_from(payload: dict) -> Envelope | None:
 
 
 def webhook_receive(*, envelope: Envelope, raw_body: bytes, headers: dict) -> str:
-    """Store a delivery and apply it once; returns the outcome. Raises if applying failed.
-
-    An event whose data is not enough to apply it is committed before upstream is asked; any
-    other new event is stored and applied in one transaction (`store_applying`).
-    """
-    try:
-        hint = data_hint(envelope)
-    except Exception:  # noqa: BLE001 - data it cannot read: stored, then failed when applied
-        hint = ASK_UPSTREAM
-    if hint is ASK_UPSTREAM:
-        return webhook_apply(
-            event=webhook_store(envelope=envelope, raw_body=raw_body, headers=headers)
-        )
-    try:
-        return store_applying(envelope, raw_body, headers, hint)
-    except IntegrityError:  # a repeat delivery of an event already stored
-        return webhook_apply(event=repeat_of(envelope))
+    """Store a delivery, then apply it once; returns the outcome. Raises if applying failed."""
+    event = webhook_store(envelope=envelope, raw_body=raw_body, headers=headers)
+    return webhook_apply(event=event)
 
 
 def webhook_store(*, envelope: Envelope, raw_body: bytes, headers: dict) -> WebhookEvent:
     """Store the delivery (or count a repeat of it) before anything is applied."""
     try:
         with transaction.atomic():
-            return new_delivery(envelope, raw_body, headers)
+            return WebhookEvent.objects.create(
+                event_id=envelope.event_id,
+                event_type=envelope.event_type,
+                kallglot_session_id=envelope.kallglot_session_id[:64],
+                body=raw_body.decode("utf-8", errors="replace"),
+                headers={name: headers[name] for name in STORED_HEADERS if name in headers},
+                event_created_at=parse_datetime(envelope.created_at or "") or None,
+            )
     except IntegrityError:  # a repeat delivery of an event already stored
-        return repeat_of(envelope)
-
-
-def store_applying(envelope: Envelope, raw_body: bytes, headers: dict, hint: object) -> str:
-    """Store a new delivery, then apply it in a savepoint of the same transaction.
-
-    The row is written first, already claimed with the outcome applying gives; if applying
-    fails, the savepoint undoes it and the same commit keeps the delivery, marked failed, for
-    Kallglot's retry. One transaction and no claim statement: the path of captions, the most
-    frequent event of a call, and of `session.created`, which arrives as the create that
-    caused it is being stored (bench/).
-    """
-    failure: Exception | None = None
-    with transaction.atomic():
-        session = event_session(envelope.kallglot_session_id)
-        handler = handler_for(session, envelope)
-        outcome = Outcome.IGNORED if handler is None else Outcome.APPLIED
-        event = new_delivery(
-            envelope,
-            raw_body,
-            headers,
-            outcome=outcome,
-            session=session,
-            processed_at=timezone.now(),
-        )
-        if handler is not None:
-            try:
-                with transaction.atomic():
-                    handler(session, envelope, event, hint)
-            except Exception as exc:  # noqa: BLE001 - kept as failed, raised below
-                failure = exc
-                mark_failed(event)
-    if failure is not None:
-        raise failure
-    return outcome
-
-
-def new_delivery(
-    envelope: Envelope, raw_body: bytes, headers: dict, **fields: object
-) -> WebhookEvent:
-    return WebhookEvent.objects.create(
-        event_id=envelope.event_id,
-        event_type=envelope.event_type,
-        kallglot_session_id=envelope.kallglot_session_id[:64],
-        body=raw_body.decode("utf-8", errors="replace"),
-        headers={name: headers[name] for name in STORED_HEADERS if name in headers},
-        event_created_at=parse_datetime(envelope.created_at or "") or None,
-        **fields,
-    )
-
-
-def repeat_of(envelope: Envelope) -> WebhookEvent:
-    """Count one more delivery of a stored event and return it."""
-    WebhookEvent.objects.filter(event_id=envelope.event_id).update(deliveries=F("deliveries") + 1)
-    return WebhookEvent.objects.get(event_id=envelope.event_id)
+        events = WebhookEvent.objects.filter(event_id=envelope.event_id)
+        events.update(deliveries=F("deliveries") + 1)
+        return events.get()
 
 
 def webhook_apply(*, event: WebhookEvent) -> str:
@@ -161,14 +105,42 @@ def webhook_apply(*, event: WebhookEvent) -> str:
     if event.is_done:
         return event.outcome
     envelope = envelope_from(json.loads(event.body))
+    session = CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).first()
+    handler = None if session is None else HANDLERS.get(envelope.event_type)
     try:
-        try:
-            return apply_with_hint(event, envelope)
-        except SessionAppeared:  # its call was stored meanwhile: ask upstream now, apply
-            return apply_with_hint(event, envelope)
+        resource = None if handler is None else read_resource(envelope)
+        with transaction.atomic():
+            return claim_and_apply(event, envelope, session, handler, resource)
     except Exception:
         mark_failed(event)
         raise
+
+
+def claim_and_apply(
+    event: WebhookEvent,
+    envelope: Envelope,
+    session: CallSession | None,
+    handler: Callable[..., None] | None,
+    resource: object,
+) -> str:
+    """Claim the delivery, then apply it, in the caller's transaction (a failure undoes both).
+
+    The claim is one conditional UPDATE: of two concurrent deliveries of the same event,
+    only one finds it unclaimed. An event of a call the app does not know (another
+    integration's, or a `session.created` that overtook the create storing its call, which
+    records that event itself) or of a type it does not use is kept as ignored.
+    """
+    outcome = Outcome.IGNORED if handler is None else Outcome.APPLIED
+    claimed = (
+        WebhookEvent.objects.filter(pk=event.pk)
+        .exclude(outcome__in=(Outcome.APPLIED, Outcome.IGNORED))
+        .update(outcome=outcome, session=session, processed_at=timezone.now(), error="")
+    )
+    if not claimed:  # a concurrent delivery of the same event got here first
+        return WebhookEvent.objects.values_list("outcome", flat=True).get(pk=event.pk)
+    if handler is not None:
+        handler(session, envelope, event, resource)
+    return outcome
 
 
 def mark_failed(event: WebhookEvent) -> None:
@@ -179,90 +151,17 @@ def mark_failed(event: WebhookEvent) -> None:
     logger.exception("webhook %s (%s) failed to apply", event.event_id, event.event_type)
 
 
-class SessionAppeared(Exception):
-    """The event's call was unknown when upstream was (not) asked, and is known now."""
-
-
-def apply_with_hint(event: WebhookEvent, envelope: Envelope) -> str:
-    hint = upstream_hint(envelope)
-    with transaction.atomic():
-        return apply_locked(event, envelope, hint)
-
-
-def apply_locked(event: WebhookEvent, envelope: Envelope, hint: object) -> str:
-    """Claim the delivery, then apply it, in the caller's transaction (a failure undoes both).
-
-    The claim is one conditional UPDATE: of two concurrent deliveries of the same event,
-    only one finds it unclaimed.
-    """
-    session = event_session(envelope.kallglot_session_id)
-    if session is not None and hint is None and envelope.event_type in HINTS:
-        # Kallglot sends session.created as it answers the create that stores the call:
-        # the two race, and the event can find the call only after upstream_hint did not.
-        raise SessionAppeared(envelope.kallglot_session_id)
-    handler = handler_for(session, envelope)
-    outcome = Outcome.IGNORED if handler is None else Outcome.APPLIED
-    claimed = (
-        WebhookEvent.objects.filter(pk=event.pk)
-        .exclude(outcome__in=(Outcome.APPLIED, Outcome.IGNORED))
-        .update(outcome=outcome, session=session, processed_at=timezone.now(), error="")
-    )
-    if not claimed:  # a concurrent delivery of the same event got here first
-        return WebhookEvent.objects.values_list("outcome", flat=True).get(pk=event.pk)
-    if handler is not None:
-        handler(session, envelope, event, hint)
-    return outcome
-
-
-def handler_for(session: CallSession | None, envelope: Envelope) -> Callable[..., None] | None:
-    """What applies the event: None for an unknown call or type (stored, and ignored)."""
-    return None if session is None else HANDLERS.get(envelope.event_type)
-
-
-def event_session(kallglot_id: str) -> CallSession | None:
-    """The event's call, with the fields the handlers read (any other one loads on access).
-
-    Most events are captions, which only need the call's ids: loading all twenty fields was
-    a sixth of a webhook's cost, and the ORM building this query each time cost three times
-    what `raw()` costs with the statement written out (bench/).
-    """
-    table = connection.ops.quote_name(CallSession._meta.db_table)
-    sql = (
-        f"SELECT id, public_id, status, transcript_status FROM {table}"  # noqa: S608 - the model's table
-        " WHERE kallglot_id = %s"
-    )
-    return next(iter(CallSession.objects.raw(sql, [kallglot_id])), None)
-
-
-ASK_UPSTREAM = object()
-
-
-def data_hint(envelope: Envelope) -> object:
-    """What the event's data says about its resource; ASK_UPSTREAM if that is not enough.
+def read_resource(envelope: Envelope) -> object:
+    """The event's resource as its data says, or as Kallglot says where the data is not enough.
 
     Webhook `data` is a hint: where it lacks what the app relies on, the resource is re-read
     over REST. Events of types that need no resource (captions) get None.
     """
-    hint = HINTS.get(envelope.event_type)
-    if hint is None:
+    reader = READERS.get(envelope.event_type)
+    if reader is None:
         return None
-    found = hint.from_data(envelope)
-    return ASK_UPSTREAM if found is None else found
-
-
-def upstream_hint(envelope: Envelope) -> object:
-    """The event's resource as its data or upstream says, read before the transaction.
-
-    Events of unknown sessions need nothing (and their data is not read: they are ignored).
-    """
-    if envelope.event_type not in HINTS:
-        return None
-    if not CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).exists():
-        return None
-    hint = data_hint(envelope)
-    if hint is not ASK_UPSTREAM:
-        return hint
-    return HINTS[envelope.event_type].from_upstream(envelope)
+    found = reader.from_data(envelope)
+    return reader.from_upstream(envelope) if found is None else found
 
 
 def session_from_data(envelope: Envelope) -> UpstreamSession | None:
@@ -297,25 +196,25 @@ def analysis_from_upstream(envelope: Envelope) -> UpstreamAnalysis:
 
 
 @dataclass(frozen=True)
-class Hint:
+class Reader:
     """Where an event type's resource is read: its data (None if not enough), or upstream."""
 
     from_data: Callable[[Envelope], object | None]
     from_upstream: Callable[[Envelope], object]
 
 
-SESSION_HINT = Hint(session_from_data, session_from_upstream)
-RECORDING_HINT = Hint(recording_from_data, recording_from_upstream)
-ANALYSIS_HINT = Hint(analysis_from_data, analysis_from_upstream)
-HINTS: dict[str, Hint] = {
-    "session.created": SESSION_HINT,
-    "session.started": SESSION_HINT,
-    "session.ended": SESSION_HINT,
-    "transcript.ready": Hint(lambda envelope: None, transcript_from_upstream),
-    "recording.ready": RECORDING_HINT,
-    "recording.failed": RECORDING_HINT,
-    "analysis.complete": ANALYSIS_HINT,
-    "analysis.failed": ANALYSIS_HINT,
+SESSION_READER = Reader(session_from_data, session_from_upstream)
+RECORDING_READER = Reader(recording_from_data, recording_from_upstream)
+ANALYSIS_READER = Reader(analysis_from_data, analysis_from_upstream)
+READERS: dict[str, Reader] = {
+    "session.created": SESSION_READER,
+    "session.started": SESSION_READER,
+    "session.ended": SESSION_READER,
+    "transcript.ready": Reader(lambda envelope: None, transcript_from_upstream),
+    "recording.ready": RECORDING_READER,
+    "recording.failed": RECORDING_READER,
+    "analysis.complete": ANALYSIS_READER,
+    "analysis.failed": ANALYSIS_READER,
 }
 
 
@@ -324,12 +223,14 @@ def occurred(envelope: Envelope) -> datetime:
 
 
 def on_session_event(
-    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: UpstreamSession
+    session: CallSession, envelope: Envelope, event: WebhookEvent, resource: UpstreamSession
 ) -> None:
-    services.session_sync(session=session, upstream=hint, webhook_event=event)
+    services.session_sync(session=session, upstream=resource, webhook_event=event)
 
 
-def on_segment(session: CallSession, envelope: Envelope, event: WebhookEvent, hint: None) -> None:
+def on_segment(
+    session: CallSession, envelope: Envelope, event: WebhookEvent, resource: None
+) -> None:
     keys = ("sequence", "speaker", "language", "text", "translation")
     data = {key: envelope.data[key] for key in keys if key in envelope.data}
     services.record_event(
@@ -338,24 +239,24 @@ def on_segment(session: CallSession, envelope: Envelope, event: WebhookEvent, hi
 
 
 def on_transcript(
-    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: Transcript
+    session: CallSession, envelope: Envelope, event: WebhookEvent, resource: Transcript
 ) -> None:
-    turns = aftercall.transcript_store(session, hint)
-    data = {"status": hint.status, "turns": turns}
+    turns = aftercall.transcript_store(session, resource)
+    data = {"status": resource.status, "turns": turns}
     services.record_event(
         session, "transcript.ready", data, occurred(envelope), webhook_event=event
     )
 
 
 def on_recording(
-    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: UpstreamRecording
+    session: CallSession, envelope: Envelope, event: WebhookEvent, resource: UpstreamRecording
 ) -> None:
-    recording = aftercall.recording_store(session, hint)
+    recording = aftercall.recording_store(session, resource)
     data = {
         "id": str(recording.public_id),
         "status": recording.status,
         "duration_seconds": recording.duration_seconds,
-        "audio_url": f"/recordings/{recording.public_id}/audio",
+        "audio_url": reverse("recording-audio", args=[recording.public_id]),
     }
     services.record_event(
         session, envelope.event_type, data, occurred(envelope), webhook_event=event
@@ -363,9 +264,9 @@ def on_recording(
 
 
 def on_analysis(
-    session: CallSession, envelope: Envelope, event: WebhookEvent, hint: UpstreamAnalysis
+    session: CallSession, envelope: Envelope, event: WebhookEvent, resource: UpstreamAnalysis
 ) -> None:
-    analysis = aftercall.analysis_store(session, hint)
+    analysis = aftercall.analysis_store(session, resource)
     data = aftercall.analysis_json(analysis)
     services.record_event(
         session, envelope.event_type, data, occurred(envelope), webhook_event=event
