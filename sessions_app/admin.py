@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from sessions_app import aftercall, ingest, services
-from sessions_app.errors import ApiError
+from sessions_app.exceptions import CallError
 from sessions_app.models import (
     Analysis,
     CallSession,
@@ -75,7 +75,7 @@ def per_row(
     for session in queryset:
         try:
             act(session)
-        except ApiError as exc:
+        except CallError as exc:
             message = f"{session.kallglot_id}: {verb} failed: {exc.message}"
             modeladmin.message_user(request, message, messages.ERROR)
         else:

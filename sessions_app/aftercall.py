@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sessions_app import services
-from sessions_app.errors import ApiError
+from sessions_app.exceptions import Conflict
 from sessions_app.kallglot import Analysis as UpstreamAnalysis
 from sessions_app.kallglot import KallglotError, Transcript, get_client
 from sessions_app.kallglot import Recording as UpstreamRecording
@@ -147,6 +147,6 @@ def analysis_request(
     return analysis
 
 
-def not_ready() -> ApiError:
+def not_ready() -> Conflict:
     message = "The transcript is not ready yet. Ask again once the call has ended."
-    return ApiError(409, "transcript_not_ready", message)
+    return Conflict("transcript_not_ready", message)

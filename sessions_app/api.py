@@ -11,7 +11,8 @@ from django.http import HttpRequest, JsonResponse
 
 from sessions_app import aftercall, services, tickets
 from sessions_app.access import find_session
-from sessions_app.errors import ApiError
+from sessions_app.errors import ApiError, api_error
+from sessions_app.exceptions import CallError
 from sessions_app.kallglot import Stream
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.relay import event_message
@@ -42,6 +43,8 @@ def api_view(method: str) -> Callable[[View], View]:
                 return view(request, *args, **kwargs)
             except ApiError as exc:
                 return exc.response()
+            except CallError as exc:
+                return api_error(exc).response()
 
         return wrapper
 

@@ -13,14 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from sessions_app import consumers, relay, tickets
+from sessions_app import consumers, links, relay, tickets
 from sessions_app.access import find_session, is_supervisor
 from sessions_app.errors import error_response
 from sessions_app.models import CallSession, SessionEvent
-from sessions_app.services import LIVE_WINDOW
 
 BOARD = "board"
 RECENT_CAPTIONS = 20
@@ -42,9 +41,8 @@ def summary(session: CallSession) -> dict:
 
 
 def live_sessions() -> list[dict]:
-    since = timezone.now() - LIVE_WINDOW  # the window the per-agent limits count in
-    sessions = CallSession.objects.select_related("agent").filter(created_at__gte=since)
-    return [summary(s) for s in sessions.exclude(status=CallSession.Status.ENDED)]
+    sessions = CallSession.objects.open().known().select_related("agent")
+    return [summary(session) for session in sessions]
 
 
 def recent_captions(session: CallSession) -> list[dict]:
@@ -69,9 +67,9 @@ def board_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The live board is for supervisors.")
     config = {
         "socket": socket_path(request),
-        "ticket_url": "/supervisor/socket",
-        "end_url": "/api/sessions/{id}/end",
-        "session_url": "/api/sessions/{id}",
+        "ticket_url": reverse("board-socket"),
+        "end_url": links.url_template("api-session-end"),
+        "session_url": links.url_template("api-session"),
     }
     return render(request, "sessions_app/board.html", {"board_config": config})
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as html_csrf_failure
 
+from sessions_app import exceptions
+
 
 class ApiError(Exception):
     """An error answered as `{"error": {code, message, param?}}` with an HTTP status."""
@@ -26,6 +28,25 @@ class ApiError(Exception):
 
     def response(self) -> JsonResponse:
         return error_response(self.status, self.code, self.message, self.param, self.retry_after)
+
+
+# The HTTP status of each kind of domain error: the one place services' errors meet HTTP.
+STATUSES: dict[type[exceptions.CallError], int] = {
+    exceptions.LimitReached: 429,
+    exceptions.CallEnded: 409,
+    exceptions.Conflict: 409,
+    exceptions.Refused: 400,
+    exceptions.UpstreamGone: 404,
+    exceptions.NoCredits: 402,
+    exceptions.NotAllowed: 403,
+    exceptions.Unavailable: 503,
+    exceptions.UpstreamFailed: 502,
+}
+
+
+def api_error(exc: exceptions.CallError) -> ApiError:
+    status = STATUSES.get(type(exc), 500)
+    return ApiError(status, exc.code, exc.message, exc.param, exc.retry_after)
 
 
 def error_response(

@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, models
-from django.db.models import Q
+from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
+
+# A call not ended after this long was ended by Kallglot's idle timeout long ago: it no
+# longer counts as open, whatever its row still says.
+OPEN_WINDOW = timedelta(hours=12)
+# A create whose row is reserved but still has no Kallglot id after this long died on its
+# way (its worker crashed): its reservation no longer counts.
+RESERVATION_WINDOW = timedelta(minutes=2)
+
+
+class CallSessionQuerySet(models.QuerySet):
+    def open(self) -> CallSessionQuerySet:
+        """Calls that count against an agent's open-calls limit, creates in flight included."""
+        now = timezone.now()
+        live = self.filter(created_at__gte=now - OPEN_WINDOW).exclude(
+            status=CallSession.Status.ENDED
+        )
+        return live.exclude(kallglot_id=None, created_at__lt=now - RESERVATION_WINDOW)
+
+    def known(self) -> CallSessionQuerySet:
+        """Calls Kallglot has answered for: every row but the reservations of creates in flight."""
+        return self.exclude(kallglot_id=None)
 
 
 class CallSession(models.Model):
@@ -26,7 +47,12 @@ class CallSession(models.Model):
         HELP_CHAT_VOICE = "help_chat_voice", "Voice help desk"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kallglot_id = models.CharField("Kallglot id", max_length=64, unique=True)
+    # NULL while the create is in flight: the row is reserved before Kallglot is asked, so
+    # the per-agent limits count it (services.session_reserve). NULL, not "", because many
+    # reservations may be in flight at once and the column is unique.
+    kallglot_id = models.CharField(  # noqa: DJ001
+        "Kallglot id", max_length=64, unique=True, null=True
+    )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -50,6 +76,8 @@ class CallSession(models.Model):
     transcript_fetched_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CallSessionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         permissions = [("supervise_sessions", "Can see and act on every agent's sessions")]
@@ -65,9 +93,14 @@ class CallSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kallglot_id} ({self.get_status_display()})"
+        return f"{self.kallglot_id or 'being created'} ({self.get_status_display()})"
 
     ORDER = {Status.CREATED: 0, Status.ACTIVE: 1, Status.ENDED: 2}
+
+    @property
+    def reservation_expired(self) -> bool:
+        """Reserved for a create that never came back (its worker died on the way)."""
+        return self.kallglot_id is None and self.created_at < timezone.now() - RESERVATION_WINDOW
 
     @property
     def is_ended(self) -> bool:
@@ -97,20 +130,10 @@ class CallSession(models.Model):
         return self.advance_to(self.Status.ENDED)
 
     def next_seq(self) -> int:
-        """Allocate the next event number in one statement, which serialises writers.
-
-        `UPDATE … RETURNING` (SQLite 3.35+, PostgreSQL) has no ORM spelling; it is one of
-        the webhook path's hottest statements (bench/).
-        """
-        quote = connection.ops.quote_name
-        table, pk = quote(self._meta.db_table), quote(self._meta.pk.column)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET last_event_seq = last_event_seq + 1"  # noqa: S608 - names
-                f" WHERE {pk} = %s RETURNING last_event_seq",
-                [self.pk],
-            )
-            (self.last_event_seq,) = cursor.fetchone()
+        """Allocate the next event number; the UPDATE locks the row until the caller commits."""
+        calls = CallSession.objects.filter(pk=self.pk)
+        calls.update(last_event_seq=F("last_event_seq") + 1)
+        self.last_event_seq = calls.values_list("last_event_seq", flat=True).get()
         return self.last_event_seq
 
 

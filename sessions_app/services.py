@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from sessions_app import relay
-from sessions_app.errors import ApiError
+from sessions_app.exceptions import (
+    CallEnded,
+    CallError,
+    Conflict,
+    LimitReached,
+    NoCredits,
+    NotAllowed,
+    Refused,
+    Unavailable,
+    UpstreamFailed,
+    UpstreamGone,
+)
 from sessions_app.kallglot import KallglotError, Stream, get_client
 from sessions_app.kallglot import Session as UpstreamSession
 from sessions_app.models import CallSession, SessionEvent, WebhookEvent
@@ -23,8 +36,8 @@ from sessions_app.validation import SessionRequest
 
 logger = logging.getLogger(__name__)
 
-LIVE_WINDOW = timedelta(hours=12)
 ABANDONED_FOR = 600  # s: a mark outlives any create in flight (KALLGLOT_DEADLINE and retries)
+IN_FLIGHT_POLL = 0.1  # s: how often a repeated click looks whether its first attempt is done
 
 
 @dataclass(frozen=True)
@@ -36,17 +49,100 @@ class Started:
 def session_start(
     *, agent: AbstractBaseUser, request: SessionRequest, idempotency_key: str
 ) -> Started:
-    """Create the upstream session and its row; a repeated key gives the same session."""
-    calls = agent_calls(agent, idempotency_key)
-    if calls.existing is not None:
-        existing = CallSession.objects.get(pk=calls.existing)
-        return Started(replayed(existing, request), session_stream_or_none(session=existing))
-    check_limits(agent, calls)
-    upstream = create_upstream(agent, request, idempotency_key)
-    session = store_started(agent, request, idempotency_key, upstream)
+    """Reserve the call within the agent's limits, create it upstream, complete the row.
+
+    The row is reserved before Kallglot is asked, so parallel clicks cannot all pass the
+    limits; a click repeated with the same key gets the call its first attempt made.
+    """
+    session, reserved = session_reserve(
+        agent=agent, request=request, idempotency_key=idempotency_key
+    )
+    if not reserved:
+        session = made_by_first_attempt(session, request)
+        return Started(session, session_stream_or_none(session=session))
+    try:
+        upstream = create_upstream(agent, request, idempotency_key)
+    except Exception:
+        session.delete()  # gives the place back
+        raise
+    session = store_started(session, upstream)
     if cache.get(abandoned_key(agent, idempotency_key)):  # after the store: session_abandon
         return Started(end_abandoned(session, agent), None)
     return Started(session, upstream.stream)
+
+
+def session_reserve(
+    *, agent: AbstractBaseUser, request: SessionRequest, idempotency_key: str
+) -> tuple[CallSession, bool]:
+    """The click's row: the one an earlier attempt made (False), or a new one (True).
+
+    Counting and inserting happen in one transaction that holds the agent's own row, so two
+    clicks of one agent take turns here and each sees the other's reservation.
+    """
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=agent.pk).first()
+        calls = CallSession.objects.filter(agent=agent)
+        # `exclude` repeats the key constraint's condition, so the database may search its index.
+        repeats = calls.filter(idempotency_key=idempotency_key).exclude(idempotency_key="")
+        earlier = repeats.first()
+        if earlier is not None and not earlier.reservation_expired:
+            return earlier, False
+        if earlier is not None:  # its create died on the way: this attempt makes the call
+            earlier.delete()
+        check_limits(calls)
+        session = CallSession.objects.create(
+            agent=agent,
+            mode=request.mode,
+            source_language=request.source_language,
+            target_language=request.target_language,
+            metadata=request.metadata,
+            idempotency_key=idempotency_key,
+        )
+    return session, True
+
+
+def check_limits(calls: QuerySet[CallSession]) -> None:
+    """Per-agent limits on `calls`, the agent's: calls started this minute, calls still open."""
+    now = timezone.now()
+    recent = calls.filter(created_at__gte=now - timedelta(minutes=1))
+    if recent.count() >= settings.SESSION_CREATE_PER_MINUTE:
+        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        wait = max(1, math.ceil(60 - (now - oldest).total_seconds()))
+        message = f"Too many calls started in the last minute. Try again in {wait} s."
+        raise LimitReached("rate_limited", message, retry_after=wait)
+    open_count = calls.open().count()
+    if open_count >= settings.MAX_LIVE_SESSIONS_PER_AGENT:
+        # The console lists the counted calls on load, each with an End button (open_calls).
+        message = (
+            f"You already have {open_count} open calls. End one before starting another:"
+            " reload this page to list them, each with End it (or end one from its page"
+            " in History)."
+        )
+        raise LimitReached("too_many_live_sessions", message, retry_after=30)
+
+
+def made_by_first_attempt(session: CallSession, request: SessionRequest) -> CallSession:
+    """The call of a repeated click, once its first attempt has it (a lost answer's retry)."""
+    if not same_request(session, request):
+        message = "This Idempotency-Key was already used for a different request."
+        raise Conflict("idempotency_mismatch", message, param="Idempotency-Key")
+    deadline = time.monotonic() + settings.KALLGLOT_DEADLINE
+    while session.kallglot_id is None:
+        time.sleep(IN_FLIGHT_POLL)
+        session = CallSession.objects.filter(pk=session.pk).first()
+        if session is None or time.monotonic() > deadline:  # gone: the first attempt failed
+            message = "This call is still being started. Try again in a moment."
+            raise LimitReached("create_in_progress", message, retry_after=1)
+    return session
+
+
+def same_request(session: CallSession, request: SessionRequest) -> bool:
+    return (
+        session.mode == request.mode
+        and session.source_language == request.source_language
+        and session.target_language == request.target_language
+        and session.metadata == request.metadata
+    )
 
 
 def session_abandon(*, agent: AbstractBaseUser, idempotency_key: str) -> CallSession | None:
@@ -57,7 +153,8 @@ def session_abandon(*, agent: AbstractBaseUser, idempotency_key: str) -> CallSes
     second ends the call, and a call is never left open by a page that was closed early.
     """
     cache.set(abandoned_key(agent, idempotency_key), True, ABANDONED_FOR)
-    session = CallSession.objects.filter(agent=agent, idempotency_key=idempotency_key).first()
+    calls = CallSession.objects.known().filter(agent=agent, idempotency_key=idempotency_key)
+    session = calls.first()
     return None if session is None else session_end(session=session, actor=agent)
 
 
@@ -69,94 +166,14 @@ def end_abandoned(session: CallSession, agent: AbstractBaseUser) -> CallSession:
     """End a call nobody is waiting for; if Kallglot refuses, it stays listed as open."""
     try:
         return session_end(session=session, actor=agent)
-    except ApiError as exc:
+    except CallError as exc:
         logger.warning("could not end abandoned call %s: %s", session.kallglot_id, exc.code)
         return session
 
 
-def replayed(session: CallSession, request: SessionRequest) -> CallSession:
-    same = (
-        session.mode == request.mode
-        and session.source_language == request.source_language
-        and session.target_language == request.target_language
-        and session.metadata == request.metadata
-    )
-    if not same:
-        message = "This Idempotency-Key was already used for a different request."
-        raise ApiError(409, "idempotency_mismatch", message, "Idempotency-Key")
-    return session
-
-
-@dataclass(frozen=True)
-class AgentCalls:
-    existing: int | None  # the call this click already made, if it is a repeat
-    recent: int  # calls started in the last minute
-    live: int  # calls not ended, started within LIVE_WINDOW
-
-
-def agent_calls(agent: AbstractBaseUser, idempotency_key: str) -> AgentCalls:
-    """What an agent's calls say about a new click, in one statement.
-
-    Each part reads only the rows it counts, through the "agent_created" index and the
-    per-agent key constraint (whose condition it repeats so the database may use it), never
-    the agent's whole history: an agent with a year of calls creates as fast as a new one.
-    Raw SQL on purpose: the ORM spelling (a lookup and an aggregate with filters) took over a
-    millisecond to compile on every create, a fifth of the create overhead budget of
-    design.md §8 (bench/), while the statement runs in microseconds.
-    """
-    now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
-    minute_ago, window_start = adapt(now - timedelta(minutes=1)), adapt(now - LIVE_WINDOW)
-    table = connection.ops.quote_name(CallSession._meta.db_table)
-    sql = f"""
-        SELECT
-          (SELECT MAX(id) FROM {table} WHERE agent_id = %s
-             AND idempotency_key = %s AND NOT (idempotency_key = '')),
-          (SELECT COUNT(*) FROM {table} WHERE agent_id = %s AND created_at >= %s),
-          (SELECT COUNT(*) FROM {table} WHERE agent_id = %s AND created_at >= %s
-             AND status <> %s)
-    """  # noqa: S608 - the table name is the model's own
-    params = [agent.pk, idempotency_key, agent.pk, minute_ago, agent.pk, window_start]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, CallSession.Status.ENDED])
-        existing, recent, live = cursor.fetchone()
-    return AgentCalls(existing, recent, live)
-
-
-def check_limits(agent: AbstractBaseUser, calls: AgentCalls) -> None:
-    """Per-agent limits: calls started this minute, calls still open."""
-    if calls.recent >= settings.SESSION_CREATE_PER_MINUTE:
-        wait = seconds_until_a_minute_slot(agent)
-        message = f"Too many calls started in the last minute. Try again in {wait} s."
-        raise ApiError(429, "rate_limited", message, retry_after=wait)
-    if calls.live >= settings.MAX_LIVE_SESSIONS_PER_AGENT:
-        # The console lists the counted calls on load, each with an End button (open_calls).
-        message = (
-            f"You already have {calls.live} open calls. End one before starting another:"
-            " reload this page to list them, each with End it (or end one from its page"
-            " in History)."
-        )
-        raise ApiError(429, "too_many_live_sessions", message, retry_after=30)
-
-
 def open_calls(agent: AbstractBaseUser) -> QuerySet[CallSession]:
-    """The calls that count against MAX_LIVE_SESSIONS_PER_AGENT (`agent_calls().live`)."""
-    window_start = timezone.now() - LIVE_WINDOW
-    calls = CallSession.objects.filter(agent=agent, created_at__gte=window_start)
-    return calls.exclude(status=CallSession.Status.ENDED).order_by("created_at")
-
-
-def seconds_until_a_minute_slot(agent: AbstractBaseUser) -> int:
-    now = timezone.now()
-    oldest = (
-        CallSession.objects.filter(agent=agent, created_at__gte=now - timedelta(minutes=1))
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    if oldest is None:
-        return 1
-    return max(1, math.ceil(60 - (now - oldest).total_seconds()))
+    """The calls that count against MAX_LIVE_SESSIONS_PER_AGENT, which an agent can end."""
+    return CallSession.objects.filter(agent=agent).open().known().order_by("created_at")
 
 
 def create_upstream(
@@ -176,29 +193,14 @@ def create_upstream(
         raise agent_error(exc) from exc
 
 
-def store_started(
-    agent: AbstractBaseUser,
-    request: SessionRequest,
-    idempotency_key: str,
-    upstream: UpstreamSession,
-) -> CallSession:
-    try:
-        with transaction.atomic():
-            session = CallSession.objects.create(
-                kallglot_id=upstream.id,
-                agent=agent,
-                mode=request.mode,
-                source_language=request.source_language,
-                target_language=request.target_language,
-                metadata=request.metadata,
-                upstream_request_id=upstream.request_id or "",
-                idempotency_key=idempotency_key,
-                created_at=upstream.created_at or timezone.now(),
-            )
-            record_event(session, "session.created", {"status": session.status})
-    except IntegrityError:
-        # A concurrent retry of the same click stored it first: upstream gave the same id.
-        return CallSession.objects.get(kallglot_id=upstream.id, agent=agent)
+def store_started(session: CallSession, upstream: UpstreamSession) -> CallSession:
+    """Complete a reserved row with what Kallglot answered, and number its first event."""
+    with transaction.atomic():
+        session.kallglot_id = upstream.id
+        session.upstream_request_id = upstream.request_id or ""
+        session.created_at = upstream.created_at or session.created_at
+        session.save(update_fields=["kallglot_id", "upstream_request_id", "created_at"])
+        record_event(session, "session.created", {"status": session.status})
     return session
 
 
@@ -219,12 +221,12 @@ def session_stream(*, session: CallSession) -> Stream:
 def session_stream_or_none(*, session: CallSession) -> Stream | None:
     try:
         return session_stream(session=session)
-    except ApiError:
+    except CallError:
         return None
 
 
-def ended_error() -> ApiError:
-    return ApiError(409, "session_ended", "This call has ended. Start a new call to continue.")
+def ended_error() -> CallEnded:
+    return CallEnded("session_ended", "This call has ended. Start a new call to continue.")
 
 
 def session_end(
@@ -325,34 +327,40 @@ def record_event(
     return event
 
 
-AGENT_MESSAGES = {
-    402: ("no_credits", "Kallglot has no API credits left. Ask a supervisor to top up."),
-    401: ("upstream_auth", "The console cannot sign in to Kallglot. Tell a supervisor."),
-    404: ("upstream_not_found", "Kallglot does not know this call any more."),
+AGENT_MESSAGES: dict[int, tuple[type[CallError], str, str]] = {
+    402: (NoCredits, "no_credits", "Kallglot has no API credits left. Ask a supervisor to top up."),
+    401: (
+        Unavailable,
+        "upstream_auth",
+        "The console cannot sign in to Kallglot. Tell a supervisor.",
+    ),
+    403: (
+        NotAllowed,
+        "organization_inactive",
+        "The Kallglot subscription is inactive or not allowed. Tell a supervisor.",
+    ),
+    404: (UpstreamGone, "upstream_not_found", "Kallglot does not know this call any more."),
 }
 
 
-def agent_error(exc: KallglotError) -> ApiError:
+def agent_error(exc: KallglotError) -> CallError:
     """Turn an upstream failure into a message an agent can act on (never the key)."""
     status = exc.status or 0
     if status in AGENT_MESSAGES:
-        code, message = AGENT_MESSAGES[status]
-        return ApiError(status if status != 401 else 503, code, message)
-    if status == 403:
-        message = "The Kallglot subscription is inactive or not allowed. Tell a supervisor."
-        return ApiError(403, "organization_inactive", message)
+        kind, code, message = AGENT_MESSAGES[status]
+        return kind(code, message)
     if status == 429 or exc.code == "idempotency_conflict":
         wait = max(1, math.ceil(exc.retry_after or 5))
         message = f"Kallglot is busy right now. Try again in {wait} s."
-        return ApiError(429, "upstream_busy", message, retry_after=wait)
+        return LimitReached("upstream_busy", message, retry_after=wait)
     if status in (400, 422):
-        return ApiError(400, "upstream_rejected", f"Kallglot refused the request: {exc}")
+        return Refused("upstream_rejected", f"Kallglot refused the request: {exc}")
     if status == 409:
-        return ApiError(409, "upstream_conflict", f"Kallglot refused the request: {exc}")
+        return Conflict("upstream_conflict", f"Kallglot refused the request: {exc}")
     if exc.code in ("network_error", "timeout") or status == 503:
         message = "Kallglot cannot be reached right now. Try again in a moment."
-        return ApiError(503, "upstream_unavailable", message, retry_after=5)
-    return ApiError(502, "upstream_error", "Kallglot had a problem. Try again in a moment.")
+        return Unavailable("upstream_unavailable", message, retry_after=5)
+    return UpstreamFailed("upstream_error", "Kallglot had a problem. Try again in a moment.")
 
 
 def session_refresh(*, session: CallSession, actor: AbstractBaseUser | None = None) -> CallSession:

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sessions_app import services
-from sessions_app.models import CallSession
+from sessions_app.models import OPEN_WINDOW, CallSession
+from sessions_app.validation import SessionRequest
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_retry_after_is_when_the_oldest_call_of_the_minute_leaves_it(sandbox, al
 
 def test_an_open_call_older_than_the_live_window_is_not_counted(sandbox, alice, settings):
     settings.MAX_LIVE_SESSIONS_PER_AGENT = 1
-    a_call(alice, services.LIVE_WINDOW + timedelta(minutes=1))  # never ended upstream-side
+    a_call(alice, OPEN_WINDOW + timedelta(minutes=1))  # never ended upstream-side
     client = client_for(alice)
 
     assert create(client, "a").status_code == 201
@@ -102,14 +103,18 @@ def test_the_create_reads_only_the_calls_it_counts(alice):
     """The repeat-click lookup and both limits search an index on the agent *and* the key
     or the time: an agent with a year of calls must not make every create read all of them.
     """
+    click = SessionRequest("ai_agent", "", "", {})
     with CaptureQueriesContext(connection) as queries:
-        services.agent_calls(alice, "a-click")
-    (statement,) = (query["sql"] for query in queries)
+        services.session_reserve(agent=alice, request=click, idempotency_key="a-click")
+    statements = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT") and "sessions_app_callsession" in query["sql"]
+    ]
 
-    searches = query_plan(statement)
-
-    assert len(searches) == 3, searches
-    for search in searches:
+    assert len(statements) == 3  # the repeat, the minute's count, the open count
+    for statement in statements:
+        (search,) = query_plan(statement)
         assert "agent_id" in search, search
         assert "idempotency_key" in search or "created_at" in search, search
 
@@ -130,7 +135,7 @@ def query_plan(sql: str) -> list[str]:
 def test_the_console_lists_the_open_calls_that_count_against_the_limit(alice, bob):
     counted = a_call(alice, timedelta(minutes=5), status="active")
     a_call(alice, timedelta(minutes=3), status="ended")
-    a_call(alice, services.LIVE_WINDOW + timedelta(minutes=1))
+    a_call(alice, OPEN_WINDOW + timedelta(minutes=1))
     a_call(bob, timedelta(minutes=2))
 
     html = client_for(alice).get("/").content.decode()

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from sessions_app import services
-from sessions_app.errors import ApiError
+from sessions_app.exceptions import CallError
 from sessions_app.models import CallSession
 
 
@@ -20,14 +20,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, older_than: int, **options: object) -> None:
         cutoff = timezone.now() - timedelta(minutes=older_than)
-        stale = CallSession.objects.filter(created_at__lt=cutoff).exclude(
-            status=CallSession.Status.ENDED
+        stale = (
+            CallSession.objects.known()
+            .filter(created_at__lt=cutoff)
+            .exclude(status=CallSession.Status.ENDED)
         )
         ended = 0
         for session in stale:
             try:
                 services.session_end(session=session, reason="stale")
                 ended += 1
-            except ApiError as exc:
+            except CallError as exc:
                 self.stderr.write(f"{session.kallglot_id}: {exc.message}")
         self.stdout.write(f"ended {ended} stale session(s)")

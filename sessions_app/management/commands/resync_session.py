@@ -7,7 +7,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 
 from sessions_app import aftercall, services
-from sessions_app.errors import ApiError
+from sessions_app.exceptions import CallError
 from sessions_app.models import CallSession
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         found = find(session)
         try:
             found = services.session_refresh(session=found)
-        except ApiError as exc:
+        except CallError as exc:
             raise CommandError(f"{found.kallglot_id}: {exc.message}") from exc
         aftercall.transcript_fetch(session=found)
         self.stdout.write(f"{found.kallglot_id}: {found.status}")
