@@ -11,14 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from sessions_app import aftercall, exports, languages, tickets
+from sessions_app import aftercall, exports, languages, links, tickets
 from sessions_app.access import find_session, is_supervisor, visible_sessions
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import ANALYSIS_PARTS
-from sessions_app.views import API_URLS
 
 PAGE_SIZE = 25
 TIMELINE_HIDDEN = ("transcript.segment",)
@@ -105,10 +105,10 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
     public_id = str(session.public_id)
     page_config = {
         "session_id": public_id,
-        "analysis_url": f"/api/sessions/{public_id}/analysis",
-        "urls": API_URLS,
+        "analysis_url": reverse("api-session-analysis", args=[session.public_id]),
+        "urls": links.api_urls(),
         "status_socket": tickets.status_socket(request.user.pk, public_id),
-        "session_url": f"/api/sessions/{public_id}",
+        "session_url": reverse("api-session", args=[session.public_id]),
         "last_event_seq": session.last_event_seq,
         "event_labels": SessionEvent.LABELS,
     }

@@ -8,18 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sessions_app import languages, services
+from sessions_app import languages, links, services
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import CRM_FIELDS
-
-API_URLS = {
-    "sessions": "/api/sessions",
-    "abandon": "/api/sessions/abandon",
-    "session": "/api/sessions/{id}",
-    "stream": "/api/sessions/{id}/stream",
-    "end": "/api/sessions/{id}/end",
-    "events": "/api/sessions/{id}/events",
-}
 
 
 def prefill(request: HttpRequest) -> dict:
@@ -40,7 +31,7 @@ def prefill(request: HttpRequest) -> dict:
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
     config = {
-        "urls": API_URLS,
+        "urls": links.api_urls(),
         "modes": [{"value": value, "label": label} for value, label in CallSession.Mode.choices],
         "languages": languages.offered(),
         "prefill": prefill(request),

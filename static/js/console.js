@@ -336,7 +336,7 @@ function callEnded(reason) {
 // The ended call's page (design.md §3): transcript, recording and analysis arrive there.
 function linkToHistory() {
   const link = document.createElement("a");
-  link.href = `/sessions/${encodeURIComponent(call.session.id)}/`;
+  link.href = api.url("detail", call.session.id);
   link.textContent = "Open this call in History";
   ui.callInfo.append(document.createElement("br"), link);
 }
