@@ -12,8 +12,10 @@ things go wrong on the way:
   which no other request or socket of that worker was served; the same bytes as
   `application/octet-stream`: ~0.07 s), and anyone can send one to the webhook URL.
 
-Twisted's `Request` can be told not to (`parsePOSTFormSubmission`, Twisted pinned in
-requirements.txt); Daphne 4.2 does not say so, so every request Daphne makes says it here.
+Twisted's `Request` can be told not to (`parsePOSTFormSubmission`, added for this in
+twisted/twisted#12412; Twisted pinned in requirements.txt); Daphne 4.2 does not say so, so
+every request Daphne makes says it here. This goes when Daphne passes the option itself.
+`tests/platform/test_daphne_bodies.py` shows both failures without it.
 """
 
 from __future__ import annotations
