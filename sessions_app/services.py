@@ -82,9 +82,10 @@ def session_reserve(
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=agent.pk).first()
         calls = CallSession.objects.filter(agent=agent)
-        # `exclude` repeats the key constraint's condition, so the database may search its index.
+        # At most one: `exclude` repeats the key constraint's condition and `order_by` drops
+        # the newest-first ordering, so the database searches the constraint's index.
         repeats = calls.filter(idempotency_key=idempotency_key).exclude(idempotency_key="")
-        earlier = repeats.first()
+        earlier = repeats.order_by("pk").first()
         if earlier is not None and not earlier.reservation_expired:
             return earlier, False
         if earlier is not None:  # its create died on the way: this attempt makes the call
