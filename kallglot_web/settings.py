@@ -83,6 +83,8 @@ MAX_LIVE_SESSIONS_PER_AGENT = env.int("MAX_LIVE_SESSIONS_PER_AGENT", default=3)
 # Status-socket tickets are short-lived; the page fetches a fresh one to reconnect.
 STATUS_TICKET_MAX_AGE = env.int("STATUS_TICKET_MAX_AGE", default=120)
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=256 * 1024)
+# JSON bodies of the browser API (a call's request is well under 2 KB).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
 WEBHOOK_TOLERANCE_SECONDS = 300
 
 # --- Django core ---------------------------------------------------------------------------

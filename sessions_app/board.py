@@ -7,7 +7,6 @@ import uuid
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -82,7 +81,7 @@ def board_socket(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"socket": socket_path(request)})
 
 
-class BoardConsumer(relay.ForwardsEvents, AsyncJsonWebsocketConsumer):
+class BoardConsumer(consumers.AppSocket):
     user = None
     watched: CallSession | None = None
 

@@ -8,10 +8,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
-from sessions_app import relay, tickets
+from sessions_app import jsonin, relay, tickets
 from sessions_app.access import find_session
 from sessions_app.models import CallSession, SessionEvent
 
+MAX_MESSAGE_BYTES = 4096  # a page sends only {"type": "resume", "after": n} or a watch
 REFUSED = 4401  # no, expired, tampered or foreign ticket: fetch a fresh one and reconnect
 MAX_EVENTS_PER_RESUME = 500
 
@@ -42,7 +43,18 @@ def events_after(session: CallSession, after: int) -> list[dict]:
     return [relay.event_message(event) for event in events[:MAX_EVENTS_PER_RESUME]]
 
 
-class StatusConsumer(relay.ForwardsEvents, AsyncJsonWebsocketConsumer):
+class AppSocket(relay.ForwardsEvents, AsyncJsonWebsocketConsumer):
+    """The app's sockets: relayed events pass through; what a page sends is read in limits."""
+
+    @classmethod
+    async def decode_json(cls, text_data: str) -> object:
+        try:
+            return jsonin.load(text_data, max_bytes=MAX_MESSAGE_BYTES)
+        except ValueError:
+            return None  # receive_json ignores anything but the messages it knows
+
+
+class StatusConsumer(AppSocket):
     session: CallSession | None = None
 
     async def connect(self) -> None:

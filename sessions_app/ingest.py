@@ -13,7 +13,7 @@ answered 200 and changes nothing.
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from sessions_app import aftercall, services
+from sessions_app import aftercall, jsonin, services
 from sessions_app.kallglot import Analysis as UpstreamAnalysis
 from sessions_app.kallglot import Recording as UpstreamRecording
 from sessions_app.kallglot import Session as UpstreamSession
@@ -100,11 +100,35 @@ def webhook_store(*, envelope: Envelope, raw_body: bytes, headers: dict) -> Webh
         return events.get()
 
 
+def webhook_refuse(*, raw_body: bytes, headers: dict, reason: str) -> WebhookEvent:
+    """Keep a signed delivery that can never be applied (not JSON, no id), stored as failed.
+
+    Without an event id of its own, it is known by a hash of its body, so each repeat of it
+    is counted on the same row.
+    """
+    event_id = "unreadable_" + hashlib.sha256(raw_body).hexdigest()[:48]
+    event, created = WebhookEvent.objects.get_or_create(
+        event_id=event_id,
+        defaults={
+            "event_type": "unreadable",
+            "body": raw_body.decode("utf-8", errors="replace"),
+            "headers": {name: headers[name] for name in STORED_HEADERS if name in headers},
+            "outcome": Outcome.FAILED,
+            "error": reason,
+            "processed_at": timezone.now(),
+        },
+    )
+    if not created:
+        WebhookEvent.objects.filter(pk=event.pk).update(deliveries=F("deliveries") + 1)
+    logger.warning("webhook %s refused: %s", event_id, reason)
+    return event
+
+
 def webhook_apply(*, event: WebhookEvent) -> str:
     """Apply a stored delivery exactly once; returns the outcome. Raises if applying failed."""
     if event.is_done:
         return event.outcome
-    envelope = envelope_from(json.loads(event.body))
+    envelope = envelope_from(jsonin.load(event.body))
     session = CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).first()
     handler = None if session is None else HANDLERS.get(envelope.event_type)
     try:

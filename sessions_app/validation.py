@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass
 
-from sessions_app import languages
+from django.conf import settings
+
+from sessions_app import jsonin, languages
 from sessions_app.errors import ApiError
 from sessions_app.models import CallSession
 
@@ -30,9 +31,10 @@ class SessionRequest:
 
 def parse_json(raw: bytes) -> dict:
     try:
-        body = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
+        body = jsonin.load(raw or b"{}", max_bytes=settings.API_MAX_BODY_BYTES)
+    except ValueError as exc:  # UnicodeDecodeError too
+        message = f"The request body is not valid JSON ({exc})."
+        raise ApiError(400, "invalid_json", message) from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
     return body

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from sessions_app import jsonin
 from sessions_app.errors import error_response
-from sessions_app.ingest import envelope_from, webhook_receive
-from sessions_app.kallglot import verify_signature
+from sessions_app.ingest import envelope_from, webhook_receive, webhook_refuse
+from sessions_app.kallglot import KallglotError, verify_signature
 
 logger = logging.getLogger(__name__)
+
+# Failures that may pass: the database out of reach (or Kallglot, see `passing`). Any other
+# failure to apply an event (data it cannot use, text the database refuses) would happen
+# again on every delivery.
+UNREACHABLE = (OperationalError, InterfaceError)
 
 
 @csrf_exempt
@@ -37,17 +43,27 @@ def receive(request: HttpRequest) -> JsonResponse:
 
 def store_and_apply(raw: bytes, headers: dict) -> JsonResponse:
     try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return error_response(400, "invalid_json", "The webhook body is not JSON.")
+        payload = jsonin.load(raw, max_bytes=settings.WEBHOOK_MAX_BODY_BYTES)
+    except ValueError as exc:
+        webhook_refuse(raw_body=raw, headers=headers, reason=f"Not readable JSON: {exc}.")
+        return error_response(400, "invalid_json", "The webhook body is not readable JSON.")
     envelope = envelope_from(payload) if isinstance(payload, dict) else None
     if envelope is None:
-        return error_response(400, "invalid_event", "The event has no id or type.")
+        webhook_refuse(raw_body=raw, headers=headers, reason="No usable id, type or data.")
+        return error_response(400, "invalid_event", "The event has no usable id, type or data.")
     try:
         outcome = webhook_receive(envelope=envelope, raw_body=raw, headers=headers)
-    except Exception:  # noqa: BLE001 - stored as failed; a 5xx makes Kallglot retry
-        return error_response(500, "apply_failed", "The event was stored but not applied.")
+    except Exception as exc:  # noqa: BLE001 - stored as failed, with its traceback
+        return apply_failed(exc)
     return JsonResponse({"received": envelope.event_id, "outcome": outcome})
+
+
+def apply_failed(exc: Exception) -> JsonResponse:
+    """503 when delivering the event again may apply it; 422 when it never will."""
+    if isinstance(exc, UNREACHABLE) or (isinstance(exc, KallglotError) and exc.retryable):
+        return error_response(503, "apply_failed", "The event was stored but not applied yet.")
+    message = "The event was stored but cannot be applied; it is kept for a supervisor."
+    return error_response(422, "unprocessable_event", message)
 
 
 def declared_length(request: HttpRequest) -> int:

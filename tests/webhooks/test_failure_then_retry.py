@@ -21,7 +21,7 @@ def test_a_failed_apply_is_stored_and_the_retry_applies_it_once(client, alice, s
 
     first = deliver(client, event)
 
-    assert first.status_code == 500
+    assert first.status_code == 503
     stored = WebhookEvent.objects.get()
     assert stored.outcome == "failed"
     assert "KallglotError" in stored.error
@@ -57,7 +57,7 @@ def test_a_caption_that_fails_to_apply_is_kept_and_the_retry_applies_it_once(
     monkeypatch.setattr(services, "record_event", record_then_break)
     first = deliver(client, event)
 
-    assert first.status_code == 500
+    assert first.status_code == 422
     stored = WebhookEvent.objects.get()
     assert (stored.outcome, stored.deliveries) == ("failed", 1)
     assert "the disk is full" in stored.error

@@ -99,7 +99,9 @@ def test_it_refuses_a_signed_body_that_is_not_an_event(client, body, code):
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == code
-    assert not WebhookEvent.objects.exists()
+    stored = WebhookEvent.objects.get()  # kept, known by a hash of its body
+    assert (stored.event_type, stored.outcome) == ("unreadable", "failed")
+    assert stored.body == body.decode()
 
 
 def test_it_only_takes_post(client):
