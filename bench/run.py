@@ -14,7 +14,9 @@ import harness
 
 # Section name -> the module whose measure() prints it, in the design's order.
 SECTIONS = {
+    "clicktolive": "clicktolive",
     "create": "create_overhead",
+    "uplink": "uplink",
 }
 
 
