@@ -16,6 +16,7 @@ import harness
 SECTIONS = {
     "clicktolive": "clicktolive",
     "create": "create_overhead",
+    "ingest": "ingest",
     "uplink": "uplink",
 }
 
