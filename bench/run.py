@@ -17,6 +17,7 @@ SECTIONS = {
     "clicktolive": "clicktolive",
     "create": "create_overhead",
     "ingest": "ingest",
+    "latency": "latency",
     "uplink": "uplink",
 }
 
