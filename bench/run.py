@@ -18,6 +18,7 @@ SECTIONS = {
     "create": "create_overhead",
     "ingest": "ingest",
     "latency": "latency",
+    "sockets": "sockets",
     "uplink": "uplink",
 }
 
