@@ -19,6 +19,7 @@ SECTIONS = {
     "ingest": "ingest",
     "latency": "latency",
     "sockets": "sockets",
+    "weight": "page_weight",
     "uplink": "uplink",
 }
 
