@@ -18,6 +18,7 @@ SECTIONS = {
     "create": "create_overhead",
     "ingest": "ingest",
     "latency": "latency",
+    "growth": "growth",
     "fairness": "fairness",
     "sockets": "sockets",
     "weight": "page_weight",
