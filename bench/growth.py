@@ -3,7 +3,7 @@ against the same on an empty one (the same users, the same call being worked on)
 
 Two databases of the kind BENCH_DATABASE_URL names (SQLite files in the work dir by default;
 on PostgreSQL two databases beside it, dropped and made afresh), seeded by `seed.py`: the
-year is BENCH_GROWTH_CALLS calls (default 50,000; the design's figure is 1,000,000, for
+year is BENCH_GROWTH_CALLS calls (default 50,000; the target is set for 1,000,000, on
 PostgreSQL) with two webhook deliveries and two events each. Each database has its own app
 server and sandbox; every path is requested on both in turn, RUNS times after a warm-up, and
 the medians compared. Admin pages and the board are a supervisor's; the rest the agent's.

@@ -1,5 +1,5 @@
-"""Every figure of the design's performance section, each as a ratio to a floor measured in
-the same run: python bench/run.py [section ...]"""
+"""Every performance figure of the console, each as a ratio to a floor measured in the same
+run (bench/README.md): python bench/run.py [section ...]"""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
 
-# Section name -> the module whose measure() prints it, in the design's order.
+# Section name -> the module whose measure() prints it, in the order of the README's table.
 SECTIONS = {
     "clicktolive": "clicktolive",
     "create": "create_overhead",
