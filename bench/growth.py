@@ -36,7 +36,7 @@ class Side:
     sandbox: harness.Server
     agent: httpx.Client
     supervisor: httpx.Client
-    kallglot: httpx.Client  # signs nothing in: what Kallglot's webhooks come from
+    kallglot: httpx.Client  # not signed in, as Kallglot's webhooks come
     working: dict[str, str]
 
 

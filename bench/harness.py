@@ -287,7 +287,8 @@ def line(
 ) -> None:
     """One figure; `ok` None for a figure printed only to read the others by."""
     verdict = "" if ok is None else "ok" if ok else "MISSED"
-    print(f"{name:<54} {figure:>12} {floor:>12} {ratio:>7}  {target:<22} {verdict}", flush=True)
+    text = f"{name:<54} {figure:>12} {floor:>12} {ratio:>7}  {target:<22} {verdict}"
+    print(text.rstrip(), flush=True)
 
 
 def compare(
@@ -302,4 +303,4 @@ def compare(
 
 def inform(name: str, value: str) -> None:
     """A detail under a figure, with no target of its own."""
-    print(f"  {name:<52} {value}", flush=True)
+    print(f"  {name:<52} {value}".rstrip(), flush=True)

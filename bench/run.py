@@ -36,7 +36,7 @@ def main(names: list[str]) -> None:
     for name in names or SECTIONS:
         started = time.monotonic()
         importlib.import_module(SECTIONS[name]).measure()
-        harness.inform(f"({name}: {time.monotonic() - started:.0f} s)", "")
+        print(f"  ({name} took {time.monotonic() - started:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":
