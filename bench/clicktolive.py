@@ -51,11 +51,11 @@ def run(app: harness.Server, bare: harness.Server) -> dict[str, list[dict]]:
         plain = chromium.new_context()
         for context in (console, plain):
             context.add_init_script(browser.MARKS)
+        sides = [
+            ("console", lambda: console_live(console, app)),
+            ("bare", lambda: bare_live(plain, bare)),
+        ]
         for i in range(WARMUP + RUNS):
-            sides = [
-                ("console", lambda: console_live(console, app)),
-                ("bare", lambda: bare_live(plain, bare)),
-            ]
             for side, live in sides[:: 1 if i % 2 else -1]:
                 result = live()
                 if i >= WARMUP:
