@@ -1,90 +1,67 @@
-"""Two configurations side by side, samples interleaved, so the machine's drift hits both.
+"""Two settings of the app side by side, their samples interleaved, so that the machine's
+drift hits both alike: a shortcut off the frameworks' public ways stays only if it wins
+by 20 % on one figure here, in both orders (bench/README.md).
 
-    python bench/ab.py ingest RUNNING_REQUESTS=1 -- RUNNING_REQUESTS=0
-    python bench/ab.py create RUNNING_REQUESTS=1 -- RUNNING_REQUESTS=0
+    python bench/ab.py create CONN_MAX_AGE=0 -- CONN_MAX_AGE=600
+    python bench/ab.py ingest CONN_MAX_AGE=0 -- CONN_MAX_AGE=600
 
-Each side is its own worker (for `create`, with a sandbox process of its own) started with
-the given environment; `create` prints each side's overhead, `ingest` each side's rate and
-the worker's CPU time per webhook (from /proc), which drifts less than a rate. Run it twice
-with the sides swapped before believing a difference.
+Each side is a worker of its own started with its environment (for `create`, with a sandbox
+process of its own). `create` prints each side's overhead over the direct create, `ingest`
+each side's rate and its worker's CPU per delivery (from /proc), which drifts less than a
+rate. For a change of code rather than of settings, put the change behind a temporary
+environment switch. Run it again with the sides swapped before believing a difference.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import statistics
 import sys
-import time
 
 import create_overhead
 import harness
-import webhooks
-
-ROUNDS = int(os.environ.get("AB_ROUNDS", "6"))
-BATCH = 600
+import ingest
 
 
-def ingest(sides: list[dict[str, str]], agent: object) -> None:
-    servers = [harness.start(**env) for env in sides]
-    sessions = webhooks.make_sessions(agent, 20)
-    rates: list[list[float]] = [[], []]
-    cpu: list[list[float]] = [[], []]
+def create(sides: dict[str, dict[str, str]]) -> None:
+    pairs = {name: harness.start_with_own_sandbox(**env) for name, env in sides.items()}
     try:
-        for round_number in range(ROUNDS):
-            for i, server in enumerate(servers):
-                events = [webhooks.segment(sessions[k % 20]) for k in range(BATCH)]
-                before, start = server.cpu_seconds(), time.perf_counter()
-                asyncio.run(webhooks.post_all(f"{server.url}/webhooks/kallglot", events))
-                elapsed = time.perf_counter() - start
-                if round_number:  # the first round warms up
-                    rates[i].append(BATCH / elapsed)
-                    cpu[i].append((server.cpu_seconds() - before) * 1000 / BATCH)
+        paths = {}
+        for name, (app, sandbox) in pairs.items():
+            paths[f"{name} direct"] = (create_overhead.direct_client(sandbox), "/sessions")
+            paths[f"{name} app"] = (harness.signed_in(app, create_overhead.USER), "/api/sessions")
+        median = create_overhead.medians(paths)
     finally:
-        for server in servers:
-            server.stop()
-    for name, env, rate, ms in zip("AB", sides, rates, cpu, strict=True):
-        print(f"{name} {env}: {statistics.median(rate):.0f} events/s, "
-              f"worker CPU {statistics.median(ms):.2f} ms/webhook")  # fmt: skip
+        harness.stop(*(server for pair in pairs.values() for server in pair))
+    for name, env in sides.items():
+        app, direct = median[f"{name} app"], median[f"{name} direct"]
+        print(f"{name} {env}: overhead {app - direct:.2f} ms ({app:.2f} - {direct:.2f})")
 
 
-def create(sides: list[dict[str, str]]) -> None:
-    pairs = [harness.start_with_own_sandbox(**env) for env in sides]
-    times: list[tuple[list[float], list[float]]] = [([], []), ([], [])]
+def ingest_rates(sides: dict[str, dict[str, str]]) -> None:
+    servers = {name: harness.start(**env) for name, env in sides.items()}
+    calls = harness.make_calls(harness.make_user("bench-agent"), 20)
     try:
-        clients = [
-            (harness.signed_in(app, "bench-agent"), create_overhead.direct_client(sandbox))
-            for app, sandbox in pairs
-        ]
-        for _ in range(10):  # warm up
-            for app_client, direct in clients:
-                create_overhead.timed(direct, "/sessions")
-                create_overhead.timed(app_client, "/api/sessions")
-        for _ in range(create_overhead.RUNS):
-            for i, (app_client, direct) in enumerate(clients):
-                times[i][0].append(create_overhead.timed(direct, "/sessions"))
-                times[i][1].append(create_overhead.timed(app_client, "/api/sessions"))
+        seconds, cpu = ingest.rounds(servers, calls)
     finally:
-        for app, sandbox in pairs:
-            app.stop()
-            sandbox.stop()
-    for name, env, (direct_ms, app_ms) in zip("AB", sides, times, strict=True):
-        app_median, direct_median = statistics.median(app_ms), statistics.median(direct_ms)
-        print(f"{name} {env}: overhead {app_median - direct_median:.2f} ms "
-              f"({app_median:.2f} - {direct_median:.2f})")  # fmt: skip
+        harness.stop(*servers.values())
+    sent = (ingest.ROUNDS - 1) * (ingest.BATCH + ingest.DUPLICATES)
+    for name, env in sides.items():
+        rate, per_delivery = sent / seconds[name], cpu[name] * 1000 / sent
+        print(f"{name} {env}: {rate:.0f} deliveries/s, worker CPU {per_delivery:.2f} ms each")
 
 
-def parse_sides(args: list[str]) -> list[dict[str, str]]:
+def parse_sides(args: list[str]) -> dict[str, dict[str, str]]:
     split = args.index("--") if "--" in args else len(args)
-    return [dict(arg.split("=", 1) for arg in side) for side in (args[:split], args[split + 1 :])]
+    env = [dict(arg.split("=", 1) for arg in side) for side in (args[:split], args[split + 1 :])]
+    return {"A": env[0], "B": env[1]}
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in ("create", "ingest"):
+        sys.exit(__doc__)
     harness.setup_django()
-    agent = harness.make_user("bench-agent")
     what, sides = sys.argv[1], parse_sides(sys.argv[2:])
     if what == "create":
-        create_overhead.give_history(agent)
+        create_overhead.give_history(harness.make_user(create_overhead.USER))
         create(sides)
     else:
-        ingest(sides, agent)
+        ingest_rates(sides)

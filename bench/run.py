@@ -1,58 +1,43 @@
-"""Every figure of design.md §8, each beside its target, in one run: python bench/run.py"""
+"""Every performance figure of the console, each as a ratio to a floor measured in the same
+run (bench/README.md): python bench/run.py [section ...]"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
 
+# Section name -> the module whose measure() prints it, in the order of the README's table.
+SECTIONS = {
+    "clicktolive": "clicktolive",
+    "create": "create_overhead",
+    "ingest": "ingest",
+    "latency": "latency",
+    "growth": "growth",
+    "fairness": "fairness",
+    "sockets": "sockets",
+    "weight": "page_weight",
+    "uplink": "uplink",
+}
 
-def main(only: set[str]) -> None:
-    def wanted(name: str) -> bool:
-        return not only or name in only
 
+def main(names: list[str]) -> None:
+    unknown = set(names) - set(SECTIONS)
+    if unknown:
+        sys.exit(f"unknown section(s): {' '.join(sorted(unknown))}; known: {' '.join(SECTIONS)}")
     harness.setup_django()
-    agent = harness.make_user("bench-agent")
     print(f"Kallglot Agent Console benchmarks (work dir {harness.WORKDIR})\n", flush=True)
-    import create_overhead
-    import page_weight
-    import sockets
-    import uplink
-    import webhooks
-
-    if wanted("create"):
-        create_overhead.give_history(agent)
-        app, sandbox = harness.start_with_own_sandbox()
-        forwarder = harness.start_forwarder(sandbox)
-        try:
-            create_overhead.measure(app, sandbox, forwarder)
-        finally:
-            for server in (app, sandbox, forwarder):
-                server.stop()
-    single = harness.start()
-    try:
-        if wanted("weight"):
-            page_weight.measure(single)
-        if wanted("ingest"):
-            webhooks.ingest(single, agent)
-        if wanted("sockets"):
-            sockets.measure(single, agent)
-    finally:
-        single.stop()
-    if wanted("latency"):
-        redis = {"REDIS_URL": "redis://127.0.0.1:6379/6"}
-        pair = [harness.start(**redis), harness.start(**redis)]
-        try:
-            webhooks.latency(pair[0], pair[1], agent)
-        finally:
-            for server in pair:
-                server.stop()
-    if wanted("uplink"):
-        uplink.measure()
+    harness.header()
+    for name in names or SECTIONS:
+        started = time.monotonic()
+        importlib.import_module(SECTIONS[name]).measure()
+        print(f"  ({name} took {time.monotonic() - started:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":
-    main(set(sys.argv[1:]))
+    main(sys.argv[1:])
