@@ -101,6 +101,7 @@ async def sessions(call: Call) -> HttpResponse:
             "created_at": iso(session.created_at),
             "end_reason": session.end_reason,
             "open_streams": len(session.sockets),
+            "analyses": [a.id for a in store.analyses.values() if a.session_id == session.id],
         }
         for session in store.sessions.values()
     ]

@@ -80,6 +80,11 @@ CONSOLE_LANGUAGES = env.list(
 # Per-agent limits on session creation (each session costs an upstream credit).
 SESSION_CREATE_PER_MINUTE = env.int("SESSION_CREATE_PER_MINUTE", default=10)
 MAX_LIVE_SESSIONS_PER_AGENT = env.int("MAX_LIVE_SESSIONS_PER_AGENT", default=3)
+# Post-call analysis costs a credit each: the profiles agents may ask for, how many analyses
+# one call may have, and how many one person may request an hour.
+ANALYSIS_PROFILES = env.list("ANALYSIS_PROFILES", default=["default"])
+MAX_ANALYSES_PER_CALL = env.int("MAX_ANALYSES_PER_CALL", default=3)
+ANALYSES_PER_HOUR = env.int("ANALYSES_PER_HOUR", default=20)
 # Status-socket tickets are short-lived; the page fetches a fresh one to reconnect.
 STATUS_TICKET_MAX_AGE = env.int("STATUS_TICKET_MAX_AGE", default=120)
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=256 * 1024)

@@ -6,15 +6,18 @@ stored here; the recording audio itself is streamed through on demand.
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import math
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from sessions_app import services
-from sessions_app.exceptions import Conflict
+from sessions_app.exceptions import Conflict, LimitReached
 from sessions_app.kallglot import Analysis as UpstreamAnalysis
 from sessions_app.kallglot import KallglotError, Transcript, get_client
 from sessions_app.kallglot import Recording as UpstreamRecording
@@ -121,30 +124,98 @@ def analysis_request(
     include: list[str],
     actor: AbstractBaseUser,
 ) -> Analysis:
-    """Ask for an analysis once per session and options; repeating returns the same one."""
-    if not session.is_ended:
-        raise not_ready()
+    """Ask for an analysis once per session and options, within the spending caps.
+
+    The analysis is reserved (counted) before Kallglot is asked, as a call is, so parallel
+    requests cannot pass the caps together; repeating a request returns the same analysis.
+    """
     include = sorted(set(include))
-    earlier = session.analyses.filter(profile=profile, include=include)
-    if current := earlier.exclude(status=Analysis.Status.FAILED).first():
-        return current
-    # A new key after each failure, so upstream does not replay the failed attempt.
-    options = f"{session.kallglot_id}|{profile}|{','.join(include)}|{earlier.count()}"
-    key = "analysis:" + hashlib.sha256(options.encode()).hexdigest()[:32]
+    analysis, reserved = analysis_reserve(session, profile, include, actor)
+    if not reserved:
+        return analysis
     try:
-        upstream = get_client().create_analysis(
+        upstream = create_upstream_analysis(session, analysis, profile, include)
+    except Exception:
+        analysis.delete()  # gives the place back
+        raise
+    with transaction.atomic():
+        analysis = analysis_fill(analysis, upstream)
+        services.record_event(
+            session, "analysis.requested", {"id": analysis.kallglot_id}, actor=actor
+        )
+    return analysis
+
+
+def analysis_reserve(
+    session: CallSession, profile: str, include: list[str], actor: AbstractBaseUser
+) -> tuple[Analysis, bool]:
+    """The same request's analysis (False), or a new one reserved within the caps (True)."""
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().get(pk=session.pk)
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        if not session.is_ended:
+            raise not_ready()
+        earlier = session.analyses.filter(profile=profile, include=include)
+        if current := earlier.exclude(status=Analysis.Status.FAILED).first():
+            if current.kallglot_id is None:
+                message = "This analysis is being requested. Try again in a moment."
+                raise LimitReached("analysis_in_progress", message, retry_after=1)
+            return current, False
+        check_analysis_caps(session, actor)
+        analysis = Analysis.objects.create(
+            session=session, profile=profile, include=include, requested_by=actor
+        )
+    return analysis, True
+
+
+def check_analysis_caps(session: CallSession, actor: AbstractBaseUser) -> None:
+    """Each analysis costs a credit: a few per call, and a few an hour per person."""
+    if session.analyses.count() >= settings.MAX_ANALYSES_PER_CALL:
+        message = (
+            f"This call already has {settings.MAX_ANALYSES_PER_CALL} analyses, the most one"
+            " call may have. Open them on the call's page."
+        )
+        raise Conflict("analysis_limit", message)
+    since = timezone.now() - timedelta(hours=1)
+    recent = Analysis.objects.filter(requested_by=actor, created_at__gte=since)
+    if recent.count() >= settings.ANALYSES_PER_HOUR:
+        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        wait = max(1, math.ceil((oldest + timedelta(hours=1) - timezone.now()).total_seconds()))
+        message = (
+            f"You asked for {settings.ANALYSES_PER_HOUR} analyses in the last hour, the most"
+            f" allowed. Try again in {math.ceil(wait / 60)} min."
+        )
+        raise LimitReached("analysis_rate_limited", message, retry_after=wait)
+
+
+def create_upstream_analysis(
+    session: CallSession, analysis: Analysis, profile: str, include: list[str]
+) -> UpstreamAnalysis:
+    # One key per reservation, so a retry after a failure is a new request upstream.
+    key = f"analysis:{session.kallglot_id}:{analysis.pk}"
+    try:
+        return get_client().create_analysis(
             session.kallglot_id, profile=profile, include=include or None, idempotency_key=key
         )
     except KallglotError as exc:
         if exc.status == 409 and exc.code != "idempotency_conflict":
             raise not_ready() from exc
         raise services.agent_error(exc) from exc
-    with transaction.atomic():
-        analysis = analysis_store(session, upstream, include=include, requested_by=actor)
-        services.record_event(
-            session, "analysis.requested", {"id": analysis.kallglot_id}, actor=actor
+
+
+def analysis_fill(analysis: Analysis, upstream: UpstreamAnalysis) -> Analysis:
+    """The reserved row completed with Kallglot's answer (or a webhook's row that beat it)."""
+    raced = Analysis.objects.filter(kallglot_id=upstream.id).first()
+    if raced is not None:  # its webhook was applied before this answer came back
+        analysis.delete()
+        Analysis.objects.filter(pk=raced.pk).update(
+            include=analysis.include, requested_by=analysis.requested_by
         )
-    return analysis
+        raced.refresh_from_db()
+        return raced
+    analysis.kallglot_id = upstream.id
+    analysis.save(update_fields=["kallglot_id"])
+    return analysis_store(analysis.session, upstream)
 
 
 def not_ready() -> Conflict:

@@ -117,7 +117,7 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "timeline": session.events.exclude(kind__in=TIMELINE_HIDDEN),
         "turns": session.turns.all(),
         "recordings": session.recordings.all(),
-        "analyses": session.analyses.all(),
+        "analyses": session.analyses.exclude(kallglot_id=None),
         "page_config": page_config,
         "analysis_parts": ANALYSIS_PARTS,
     }

@@ -284,7 +284,10 @@ class Analysis(models.Model):
         COMPLETED = "completed", "Completed"
         FAILED = "failed", "Failed"
 
-    kallglot_id = models.CharField("Kallglot id", max_length=64, unique=True)
+    # NULL while the request is in flight: reserved first, so the spending caps count it.
+    kallglot_id = models.CharField(  # noqa: DJ001
+        "Kallglot id", max_length=64, unique=True, null=True
+    )
     session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="analyses")
     status = models.CharField(max_length=16, choices=Status, default=Status.PROCESSING)
     profile = models.CharField(max_length=64, default="default")

@@ -17,7 +17,6 @@ METADATA_MAX_KEYS = 20
 METADATA_MAX_VALUE = 500
 METADATA_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
-PROFILE = re.compile(r"^[a-z0-9_-]{1,64}$")
 ANALYSIS_PARTS = ("summary", "sentiment", "compliance", "keywords", "performance")
 
 
@@ -107,9 +106,9 @@ def parse_after(value: str | None) -> int:
 
 def parse_analysis_request(body: dict) -> tuple[str, list[str]]:
     """`{profile?, include?}` for a post-call analysis."""
-    profile = body.get("profile") or "default"
-    if not isinstance(profile, str) or not PROFILE.match(profile):
-        message = "profile is 1-64 lowercase letters, digits, '_' or '-'."
+    profile = body.get("profile") or settings.ANALYSIS_PROFILES[0]
+    if profile not in settings.ANALYSIS_PROFILES:
+        message = f"Choose a profile: one of {', '.join(settings.ANALYSIS_PROFILES)}."
         raise ApiError(400, "invalid_profile", message, "profile")
     include = body.get("include") or []
     if not isinstance(include, list) or any(part not in ANALYSIS_PARTS for part in include):
