@@ -81,7 +81,7 @@ def give_history(agent: object) -> None:
 
 
 def direct_client(sandbox: harness.Server) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {harness.SANDBOX_KEY}"}
+    headers = {"Authorization": f"Bearer {harness.sandbox_key()}"}
     return httpx.Client(base_url=f"{sandbox.url}/v1", headers=headers, timeout=30)
 
 

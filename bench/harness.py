@@ -38,7 +38,6 @@ WORKDIR = _workdir()
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORKDIR / 'bench.sqlite3'}")
 PASSWORD = "bench-password-123"
 SECRET = "whsec_bench_local"
-SANDBOX_KEY = "sk_test_sandbox"  # the key the sandbox accepts by default
 REDIS_URL = "redis://127.0.0.1:6379/6"
 CREATE_BODY = {
     "mode": "bidirectional_translation",
@@ -197,7 +196,14 @@ def start_floor(module: str, **env: str) -> Server:
 
 def sandbox_env(sandbox: Server) -> dict[str, str]:
     """What bench/forwarder.py needs to reach `sandbox`."""
-    return {"KALLGLOT_API_BASE": f"{sandbox.url}/v1", "KALLGLOT_API_KEY": SANDBOX_KEY}
+    return {"KALLGLOT_API_BASE": f"{sandbox.url}/v1", "KALLGLOT_API_KEY": sandbox_key()}
+
+
+def sandbox_key() -> str:
+    """The key this installation's sandbox accepts (made in .env on the first run)."""
+    from django.conf import settings
+
+    return settings.KALLGLOT_SANDBOX_API_KEY
 
 
 def stop(*servers: Server) -> None:

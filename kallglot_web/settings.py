@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from kallglot_web import local_secrets
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
+ENV_FILE = BASE_DIR / ".env"
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
 
 # --- Kallglot: live or sandbox -------------------------------------------------------------
 KALLGLOT_API_KEY = env.str("KALLGLOT_API_KEY", default="")
 KALLGLOT_SANDBOX = env.bool("KALLGLOT_SANDBOX", default=not KALLGLOT_API_KEY)
-KALLGLOT_SANDBOX_API_KEY = env.str("KALLGLOT_SANDBOX_API_KEY", default="sk_test_sandbox")
+if KALLGLOT_SANDBOX and local_secrets.ensure(ENV_FILE, os.environ):
+    environ.Env.read_env(ENV_FILE)  # the secrets just made for this installation
+# Sandbox mode may listen beyond this machine's loopback only when this says so (bin/serve).
+KALLGLOT_SANDBOX_PUBLIC = env.bool("KALLGLOT_SANDBOX_PUBLIC", default=False)
+KALLGLOT_SANDBOX_API_KEY = env.str("KALLGLOT_SANDBOX_API_KEY", default="")
 # Where this app is reachable; in sandbox mode the app talks to its own sandbox through it
 # and the sandbox delivers webhooks to it.
 APP_BASE_URL = env.str("APP_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -25,7 +33,7 @@ APP_BASE_URL = env.str("APP_BASE_URL", default="http://127.0.0.1:8000").rstrip("
 if KALLGLOT_SANDBOX:
     KALLGLOT_API_KEY = KALLGLOT_API_KEY or KALLGLOT_SANDBOX_API_KEY
     KALLGLOT_API_BASE = env.str("KALLGLOT_API_BASE", default=f"{APP_BASE_URL}/sandbox/v1")
-    KALLGLOT_WEBHOOK_SECRET = env.str("KALLGLOT_WEBHOOK_SECRET", default="whsec_sandbox_local")
+    KALLGLOT_WEBHOOK_SECRET = env.str("KALLGLOT_WEBHOOK_SECRET")
 else:
     KALLGLOT_API_BASE = env.str("KALLGLOT_API_BASE", default="https://api.kallglot.com/v1")
     KALLGLOT_WEBHOOK_SECRET = env.str("KALLGLOT_WEBHOOK_SECRET", default="")
@@ -96,9 +104,7 @@ WEBHOOK_TOLERANCE_SECONDS = 300
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not KALLGLOT_SANDBOX:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when the sandbox is off.")
-    SECRET_KEY = "sandbox-only-insecure-key-do-not-use-in-production"  # noqa: S105
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when the sandbox is off.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -227,9 +233,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The sandbox off and DEBUG off is production: HTTPS only, unless a setting turns it off.
+PRODUCTION = not KALLGLOT_SANDBOX and not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers check over plain HTTP
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
 
 # --- Embedding in a CRM (docs/embedding.md) ---------------------------------------------------
 # Origins allowed to frame the console; empty means nobody may (frame-ancestors 'none').
@@ -244,7 +253,7 @@ if EMBED_ALLOWED_ORIGINS:
     # (sessions_app.middleware.PartitionedCookies adds the last one).
     SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 86400 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -234,7 +234,7 @@ def client_for(user: object) -> object:
 
 # --- The sandbox as the upstream peer of in-process tests. -----------------------------------
 
-SANDBOX_KEY = "sk_test_sandbox"
+SANDBOX_KEY = settings.KALLGLOT_SANDBOX_API_KEY  # made for this installation (.env)
 
 
 @dataclass

@@ -11,8 +11,7 @@ import httpx
 import pytest
 
 from sessions_app.kallglot import AsyncKallglotClient, KallglotClient, KallglotError
-
-SANDBOX_KEY = "sk_test_sandbox"
+from tests.conftest import SANDBOX_KEY
 
 
 class Control:

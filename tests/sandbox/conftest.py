@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import SANDBOX_KEY, LiveServer
 from tests.sandbox.receiver import Receiver, serve
 
-KEY = "sk_test_sandbox"
+KEY = SANDBOX_KEY
 AUTH = {"Authorization": f"Bearer {KEY}"}
 
 

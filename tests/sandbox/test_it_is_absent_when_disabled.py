@@ -20,6 +20,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None):
         KALLGLOT_API_BASE="http://127.0.0.1:9/v1",
         KALLGLOT_WEBHOOK_SECRET="whsec_production_like",
         DJANGO_SECRET_KEY="a-production-like-secret-key-of-reasonable-length-0123456789",
+        SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
     )
     yield server
     server.stop()
