@@ -88,6 +88,8 @@ CONSOLE_LANGUAGES = env.list(
 # Per-agent limits on session creation (each session costs an upstream credit).
 SESSION_CREATE_PER_MINUTE = env.int("SESSION_CREATE_PER_MINUTE", default=10)
 MAX_LIVE_SESSIONS_PER_AGENT = env.int("MAX_LIVE_SESSIONS_PER_AGENT", default=3)
+# A customer who hangs up ends the call after this many seconds unless the leg comes back.
+CUSTOMER_HANGUP_GRACE = env.float("CUSTOMER_HANGUP_GRACE", default=15.0)
 # Post-call analysis costs a credit each: the profiles agents may ask for, how many analyses
 # one call may have, and how many one person may request an hour.
 ANALYSIS_PROFILES = env.list("ANALYSIS_PROFILES", default=["default"])

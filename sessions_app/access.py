@@ -20,7 +20,7 @@ def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def visible_sessions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CallSession]:
-    sessions = CallSession.objects.known().select_related("agent")
+    sessions = CallSession.objects.known().select_related("agent", "route")
     if is_supervisor(user):
         return sessions
     if not user.is_authenticated:
@@ -36,7 +36,7 @@ def find_session(user: AbstractBaseUser | AnonymousUser, public_id: object) -> C
     """
     if not user.is_authenticated:
         return None
-    calls = CallSession.objects.known().select_related("agent")
+    calls = CallSession.objects.known().select_related("agent", "route")
     session = calls.filter(public_id=public_id).first()
     if session is None or (session.agent_id != user.pk and not is_supervisor(user)):
         return None

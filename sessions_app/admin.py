@@ -10,12 +10,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from sessions_app import aftercall, ingest, services
+from sessions_app import aftercall, ingest, phone, routes, services
 from sessions_app.exceptions import CallError
 from sessions_app.models import (
     Analysis,
     CallSession,
     Recording,
+    Route,
     SessionEvent,
     TranscriptTurn,
     WebhookEvent,
@@ -82,19 +83,59 @@ def per_row(
             modeladmin.message_user(request, f"{session.kallglot_id}: {verb} done.")
 
 
+@admin.register(Route)
+class RouteAdmin(admin.ModelAdmin):
+    """The centre's telephony routes, changed here without a deploy."""
+
+    list_display = (
+        "label",
+        "kind",
+        "number",
+        "connection_id",
+        "direction",
+        "customer_language",
+        "agent_language",
+        "is_active",
+        "is_default",
+    )
+    list_filter = ("kind", "is_active")
+    search_fields = ("label", "phone_number", "connection_id")
+    fields = (
+        "label",
+        "kind",
+        "phone_number",
+        "connection_id",
+        "sip_from_uri",
+        "direction",
+        "customer_language",
+        "agent_language",
+        "is_active",
+        "is_default",
+    )
+
+    @admin.display(description="Number", ordering="phone_number")
+    def number(self, route: Route) -> str:
+        return phone.display(route.phone_number) if route.phone_number else "-"
+
+    def save_model(self, request: HttpRequest, obj: Route, form: object, change: bool) -> None:
+        routes.save_route(obj)  # a new default takes over from the old one
+
+
 @admin.register(CallSession)
 class CallSessionAdmin(ChangedByActions):
     list_display = (
         "kallglot_id",
         "agent",
         "status",
+        "route",
+        "customer",
         "mode",
         "languages",
         "created_at",
         "duration_seconds",
         "crm_reference",
     )
-    list_filter = ("status", "mode", "source_language", "target_language", "created_at")
+    list_filter = ("status", "route", "mode", "source_language", "target_language", "created_at")
     search_fields = (
         "kallglot_id",
         "agent__username",
@@ -103,7 +144,7 @@ class CallSessionAdmin(ChangedByActions):
         "metadata__ticket_id",
     )
     date_hierarchy = "created_at"
-    list_select_related = ("agent",)
+    list_select_related = ("agent", "route")
     readonly_fields = (
         "public_id",
         "kallglot_id",
@@ -112,6 +153,10 @@ class CallSessionAdmin(ChangedByActions):
         "source_language",
         "target_language",
         "metadata",
+        "route",
+        "provider",
+        "phone_number",
+        "customer_status",
         "status",
         "created_at",
         "started_at",
@@ -129,6 +174,12 @@ class CallSessionAdmin(ChangedByActions):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # sessions are started from the console, which creates them upstream
+
+    @admin.display(description="Customer")
+    def customer(self, session: CallSession) -> str:
+        number = phone.display(session.phone_number) if session.phone_number else ""
+        parts = (session.get_customer_status_display() if session.customer_status else "", number)
+        return " · ".join(part for part in parts if part) or "-"
 
     @admin.display(description="Languages")
     def languages(self, session: CallSession) -> str:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, JsonResponse
 
-from sessions_app import aftercall, services, tickets
+from sessions_app import aftercall, routes, services, tickets
 from sessions_app.access import find_session
 from sessions_app.errors import ApiError, api_error
 from sessions_app.exceptions import CallError
@@ -81,6 +81,7 @@ def session_json(session: CallSession, request: HttpRequest) -> dict:
         "source_language": session.source_language or None,
         "target_language": session.target_language or None,
         "metadata": session.metadata,
+        **line_json(session),
         "agent": session.agent.get_username(),
         "created_at": session.created_at.isoformat(),
         "started_at": session.started_at.isoformat() if session.started_at else None,
@@ -89,6 +90,18 @@ def session_json(session: CallSession, request: HttpRequest) -> dict:
         "end_reason": session.end_reason or None,
         "last_event_seq": session.last_event_seq,
         "status_socket": tickets.status_socket(request.user.pk, public_id),
+    }
+
+
+def line_json(session: CallSession) -> dict:
+    """The call's telephony: its route, what Kallglot resolved, the customer's leg."""
+    sip = session.provider == "sip" and session.kallglot_id
+    return {
+        "route": routes.route_json(session.route),
+        "provider": session.provider or None,
+        "phone_number": session.phone_number or None,
+        "customer": session.customer_status or None,
+        "bridge_uri": routes.bridge_uri(session.kallglot_id) if sip else None,
     }
 
 

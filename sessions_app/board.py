@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from sessions_app import consumers, links, relay, tickets
+from sessions_app import consumers, links, relay, routes, tickets
 from sessions_app.access import find_session, is_supervisor
 from sessions_app.errors import error_response
 from sessions_app.models import CallSession, SessionEvent
@@ -33,6 +33,9 @@ def summary(session: CallSession) -> dict:
         "source_language": session.source_language or None,
         "target_language": session.target_language or None,
         "metadata": session.metadata,
+        "route": routes.route_json(session.route),
+        "customer": session.customer_status or None,
+        "phone_number": session.phone_number or None,
         "status": session.status,
         "created_at": session.created_at.isoformat(),
         "started_at": session.started_at.isoformat() if session.started_at else None,
@@ -40,7 +43,7 @@ def summary(session: CallSession) -> dict:
 
 
 def live_sessions() -> list[dict]:
-    sessions = CallSession.objects.open().known().select_related("agent")
+    sessions = CallSession.objects.open().known().select_related("agent", "route")
     return [summary(session) for session in sessions]
 
 

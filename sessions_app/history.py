@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from sessions_app import aftercall, exports, languages, links, tickets
+from sessions_app import aftercall, exports, languages, links, routes, tickets
 from sessions_app.access import find_session, is_supervisor, visible_sessions
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import ANALYSIS_PARTS
@@ -119,6 +119,7 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "recordings": session.recordings.all(),
         "analyses": session.analyses.exclude(kallglot_id=None),
         "page_config": page_config,
+        "bridge_uri": routes.bridge_uri(session.kallglot_id) if session.provider == "sip" else "",
         "analysis_parts": ANALYSIS_PARTS,
     }
     return render(request, "sessions_app/detail.html", context)

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from sessions_app import aftercall, jsonin, services
+from sessions_app import aftercall, jsonin, legs, services
 from sessions_app.kallglot import Analysis as UpstreamAnalysis
 from sessions_app.kallglot import Recording as UpstreamRecording
 from sessions_app.kallglot import Session as UpstreamSession
@@ -297,7 +297,15 @@ def on_analysis(
     )
 
 
+def on_provider(
+    session: CallSession, envelope: Envelope, event: WebhookEvent, resource: None
+) -> None:
+    legs.leg_apply(session, envelope.event_type, envelope.data, occurred(envelope), event)
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
+    "session.provider.connected": on_provider,
+    "session.provider.disconnected": on_provider,
     "session.created": on_session_event,
     "session.started": on_session_event,
     "session.ended": on_session_event,

@@ -10,12 +10,83 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from sessions_app import phone
+
 # A call not ended after this long was ended by Kallglot's idle timeout long ago: it no
 # longer counts as open, whatever its row still says.
 OPEN_WINDOW = timedelta(hours=12)
 # A create whose row is reserved but still has no Kallglot id after this long died on its
 # way (its worker crashed): its reservation no longer counts.
 RESERVATION_WINDOW = timedelta(minutes=2)
+
+
+class Route(models.Model):
+    """A telephony route of the centre: how a call's customer reaches Kallglot (or none).
+
+    Kallglot resolves the carrier from the `routing` a create sends; each kind sends exactly
+    one routing method (`routing()`), never a top-level `provider`.
+    """
+
+    class Kind(models.TextChoices):
+        MANAGED_NUMBER = "managed_number", "Kallglot-managed number"
+        CONNECTION = "connection", "External connection (own Twilio or Telnyx)"
+        SIP = "sip", "SIP from a PBX"
+        BROWSER = "browser", "Browser only (no phone line)"
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", "Inbound"
+        OUTBOUND = "outbound", "Outbound"
+
+    label = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.BROWSER)
+    phone_number = models.CharField(
+        max_length=20, blank=True, help_text="Kallglot-managed numbers: the number, E.164."
+    )
+    connection_id = models.CharField(
+        max_length=64, blank=True, help_text="External connections: the pcon_… id."
+    )
+    sip_from_uri = models.CharField(
+        "SIP From URI", max_length=200, blank=True, help_text="SIP: the PBX's From, if known."
+    )
+    direction = models.CharField(max_length=8, choices=Direction, default=Direction.INBOUND)
+    customer_language = models.CharField(max_length=8, blank=True)
+    agent_language = models.CharField(max_length=8, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    is_default = models.BooleanField("default", default=False)
+
+    class Meta:
+        ordering = ["-is_default", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_route"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        from sessions_app.routes import clean_route
+
+        clean_route(self)
+
+    def routing(self) -> dict | None:
+        """The `routing` of a create on this route; None for browser-only calls."""
+        if self.kind == self.Kind.MANAGED_NUMBER:
+            return {"phone_number": self.phone_number}
+        if self.kind == self.Kind.CONNECTION:
+            return {"connection_id": self.connection_id, "direction": self.direction}
+        if self.kind == self.Kind.SIP:
+            sip = {"from_uri": self.sip_from_uri} if self.sip_from_uri else {}
+            return {"type": "sip", "sip": sip} if sip else {"type": "sip"}
+        return None
+
+
+class CustomerLeg(models.TextChoices):
+    NONE = "", "No phone leg"
+    RINGING = "ringing", "Ringing"
+    CONNECTED = "connected", "Connected"
+    HUNG_UP = "hung_up", "Hung up"
 
 
 class CallSessionQuerySet(models.QuerySet):
@@ -63,6 +134,17 @@ class CallSession(models.Model):
     source_language = models.CharField(max_length=8, blank=True)
     target_language = models.CharField(max_length=8, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    route = models.ForeignKey(
+        Route, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    # What Kallglot resolved the route to: the carrier and the number it used, if any.
+    provider = models.CharField(max_length=16, blank=True)
+    phone_number = models.CharField(max_length=20, blank=True)
+    # The customer's phone leg, as Kallglot's provider events report it.
+    customer_status = models.CharField(
+        max_length=16, choices=CustomerLeg, blank=True, default=CustomerLeg.NONE
+    )
+    customer_changed_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.CREATED, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -96,6 +178,14 @@ class CallSession(models.Model):
         return f"{self.kallglot_id or 'being created'} ({self.get_status_display()})"
 
     ORDER = {Status.CREATED: 0, Status.ACTIVE: 1, Status.ENDED: 2}
+
+    @property
+    def line(self) -> str:
+        """The call's telephony in words: "Berlin line · +49 30 901820 · Twilio"."""
+        number = phone.display(self.phone_number) if self.phone_number else ""
+        carrier = {"sip": "SIP"}.get(self.provider, self.provider.title())
+        parts = (self.route.label if self.route else "", number, carrier)
+        return " · ".join(part for part in parts if part) or "Browser only"
 
     @property
     def reservation_expired(self) -> bool:
@@ -196,6 +286,8 @@ class SessionEvent(models.Model):
         "analysis.complete": "Analysis ready",
         "analysis.failed": "Analysis failed",
         "action.refresh": "Re-read from Kallglot",
+        "session.provider.connected": "Customer connected",
+        "session.provider.disconnected": "Customer hung up",
     }
 
     session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="events")
@@ -224,7 +316,8 @@ class SessionEvent(models.Model):
 
     @property
     def label(self) -> str:
-        return self.LABELS.get(self.kind, self.kind)
+        """The event in words: its own (provider events name the number) or its kind's."""
+        return self.data.get("label") or self.LABELS.get(self.kind, self.kind)
 
 
 class TranscriptTurn(models.Model):

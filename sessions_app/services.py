@@ -31,7 +31,7 @@ from sessions_app.exceptions import (
 )
 from sessions_app.kallglot import KallglotError, Stream, get_client
 from sessions_app.kallglot import Session as UpstreamSession
-from sessions_app.models import CallSession, SessionEvent, WebhookEvent
+from sessions_app.models import CallSession, CustomerLeg, Route, SessionEvent, WebhookEvent
 from sessions_app.validation import SessionRequest
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def session_reserve(
         check_limits(calls)
         session = CallSession.objects.create(
             agent=agent,
+            route=request.route,
             mode=request.mode,
             source_language=request.source_language,
             target_language=request.target_language,
@@ -139,7 +140,8 @@ def made_by_first_attempt(session: CallSession, request: SessionRequest) -> Call
 
 def same_request(session: CallSession, request: SessionRequest) -> bool:
     return (
-        session.mode == request.mode
+        session.route_id == (request.route.pk if request.route else None)
+        and session.mode == request.mode
         and session.source_language == request.source_language
         and session.target_language == request.target_language
         and session.metadata == request.metadata
@@ -187,11 +189,22 @@ def create_upstream(
             target_language=request.target_language or None,
             metadata=request.metadata or None,
             recording=True,
+            routing=request.route.routing() if request.route else None,
             # Scoped per agent so two agents' keys can never collide upstream.
             idempotency_key=f"console:{agent.pk}:{idempotency_key}",
         )
     except KallglotError as exc:
+        if exc.param == "routing" and request.route is not None:
+            raise route_error(request.route, exc) from exc
         raise agent_error(exc) from exc
+
+
+def route_error(route: Route, exc: KallglotError) -> Refused:
+    message = (
+        f"Kallglot cannot put a call on the route “{route.label}”: {exc.message}"
+        " Ask a supervisor to check the route in the admin."
+    )
+    return Refused("route_unavailable", message, param="route")
 
 
 def store_started(session: CallSession, upstream: UpstreamSession) -> CallSession:
@@ -200,9 +213,26 @@ def store_started(session: CallSession, upstream: UpstreamSession) -> CallSessio
         session.kallglot_id = upstream.id
         session.upstream_request_id = upstream.request_id or ""
         session.created_at = upstream.created_at or session.created_at
-        session.save(update_fields=["kallglot_id", "upstream_request_id", "created_at"])
+        session.provider = upstream.provider or ""
+        session.phone_number = upstream.phone_number or ""
+        session.customer_status = customer_leg_at_start(session.provider)
+        session.save(
+            update_fields=[
+                "kallglot_id",
+                "upstream_request_id",
+                "created_at",
+                "provider",
+                "phone_number",
+                "customer_status",
+            ]
+        )
         record_event(session, "session.created", {"status": session.status})
     return session
+
+
+def customer_leg_at_start(provider: str) -> str:
+    """A carrier rings the customer at once; a SIP leg waits for the PBX to bridge it."""
+    return CustomerLeg.RINGING if provider in ("twilio", "telnyx") else CustomerLeg.NONE
 
 
 def session_stream(*, session: CallSession) -> Stream:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from sessions_app import jsonin, languages
+from sessions_app import jsonin, languages, routes
 from sessions_app.errors import ApiError
-from sessions_app.models import CallSession
+from sessions_app.models import CallSession, Route
 
 CRM_FIELDS = ("external_call_id", "customer_id", "ticket_id")
 METADATA_MAX_KEYS = 20
@@ -26,6 +26,7 @@ class SessionRequest:
     source_language: str
     target_language: str
     metadata: dict[str, str]
+    route: Route | None = None
 
 
 def parse_json(raw: bytes) -> dict:
@@ -40,12 +41,28 @@ def parse_json(raw: bytes) -> dict:
 
 
 def parse_session_request(body: dict) -> SessionRequest:
+    """A call's request; its route's languages stand in for the ones it leaves out."""
+    route = parse_route(body.get("route"))
+    source = parse_language(body.get("source_language"), "source_language")
+    target = parse_language(body.get("target_language"), "target_language")
     return SessionRequest(
         mode=parse_mode(body.get("mode")),
-        source_language=parse_language(body.get("source_language"), "source_language"),
-        target_language=parse_language(body.get("target_language"), "target_language"),
+        source_language=source or (route.agent_language if route else ""),
+        target_language=target or (route.customer_language if route else ""),
         metadata=parse_metadata(body.get("metadata")),
+        route=route,
     )
+
+
+def parse_route(value: object) -> Route | None:
+    """The route named by id or label; without one, the default route (if there is one)."""
+    if value in (None, ""):
+        return routes.default_route()
+    route = routes.find_route(value)
+    if route is None:
+        message = f"There is no active route “{str(value)[:80]}”. Choose one the console offers."
+        raise ApiError(400, "invalid_route", message, "route")
+    return route
 
 
 def parse_mode(value: object) -> str:

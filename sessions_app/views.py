@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sessions_app import languages, links, services
+from sessions_app import languages, links, routes, services
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import CRM_FIELDS
 
@@ -24,6 +24,7 @@ def prefill(request: HttpRequest) -> dict:
         "source_language": source if source in language_codes else None,
         "target_language": target if target in language_codes else None,
         "metadata": {key: query[key][:500] for key in CRM_FIELDS if query.get(key)},
+        "route": query.get("route", "")[:80],
     }
 
 
@@ -37,8 +38,14 @@ def console(request: HttpRequest) -> HttpResponse:
         "prefill": prefill(request),
         "user": {"username": request.user.get_username()},
         "event_labels": SessionEvent.LABELS,
+        "routes": [routes.route_json(route) for route in routes.offered_routes()],
+        "hangup_grace": settings.CUSTOMER_HANGUP_GRACE,
         # The postMessage API talks to the host page only at these exact origins.
         "embed": {"allowed_origins": settings.EMBED_ALLOWED_ORIGINS},
     }
-    context = {"console_config": config, "open_calls": services.open_calls(request.user)}
+    context = {
+        "console_config": config,
+        "open_calls": services.open_calls(request.user),
+        "sandbox": settings.KALLGLOT_SANDBOX,
+    }
     return render(request, "sessions_app/console.html", context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -41,6 +41,7 @@ class KallglotClient(Core):
         target_language: str | None = None,
         metadata: dict[str, str] | None = None,
         recording: bool | None = None,
+        routing: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Session:
         return self._call(
@@ -50,6 +51,7 @@ class KallglotClient(Core):
                 target_language=target_language,
                 metadata=metadata,
                 recording=recording,
+                routing=routing,
                 idempotency_key=idempotency_key,
             )
         )

@@ -59,12 +59,18 @@ def create_session(
     target_language: str | None = None,
     metadata: dict[str, str] | None = None,
     recording: bool | None = None,
+    routing: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
 ) -> Call[Session]:
-    """POST /sessions. Never sends `provider` or `routing`: a browser-only session."""
+    """POST /sessions, on a telephony route if `routing` says which (none: browser only).
+
+    Never a top-level `provider`: Kallglot resolves the carrier from `routing` and reports it
+    in the answer's `provider` and `phone_number`.
+    """
     body: dict[str, Any] = {"mode": mode}
     optional = {"source_language": source_language, "target_language": target_language}
     optional["metadata"] = metadata
+    optional["routing"] = routing
     optional["recording"] = None if recording is None else {"enabled": recording}
     body.update({name: value for name, value in optional.items() if value is not None})
     return _post("/sessions", _session, body, idempotency_key)

@@ -21,6 +21,14 @@ function duration(call) {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
+const CUSTOMER = { ringing: "ringing", connected: "customer on the line", hung_up: "customer hung up" };
+
+// The call's line: its route, and where the customer's phone leg is.
+function line(call) {
+  const parts = [call.route ? call.route.label : "Browser", CUSTOMER[call.customer]];
+  return parts.filter(Boolean).join(": ");
+}
+
 function render(call) {
   const context = Object.entries(call.metadata || {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "–";
   const watch = el("button", { type: "button", class: "button button--quiet" }, "Watch captions");
@@ -29,6 +37,7 @@ function render(call) {
   end.addEventListener("click", () => endCall(call, end));
   const row = el("tr", { "data-session": call.id, "data-status": call.status },
     el("td", {}, call.agent), el("td", {}, el("span", { class: `status status--${call.status}` }, call.status === "active" ? "live" : call.status)),
+    el("td", {}, line(call)),
     el("td", {}, `${call.source_language || "auto"} → ${call.target_language || "auto"}`),
     el("td", {}, context), el("td", { class: "board__duration" }, duration(call)), el("td", {}, watch, " ", end));
   const old = rows.querySelector(`[data-session="${call.id}"]`);
@@ -78,6 +87,7 @@ function onEvent(event) {
   }
   if (event.kind === "session.started") { call.status = "active"; call.started_at = call.started_at || event.at; }
   if (event.kind === "session.ended") return remove(event.session_id);
+  if (event.kind.startsWith("session.provider.")) call.customer = event.data.customer;
   render(call);
 }
 

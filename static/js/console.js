@@ -27,6 +27,7 @@ const END_REASONS = {
   api_end: "elsewhere (for example by a supervisor)",
   idle_timeout: "after a long silence",
   session_ended: "elsewhere (for example by a supervisor)",
+  customer_hung_up: "because the customer hung up",
 };
 
 const config = JSON.parse(document.getElementById("console-config").textContent);
@@ -37,6 +38,11 @@ const ui = {
   root: $("console"),
   form: $("setup"),
   fields: $("setup-fields"),
+  route: $("route"),
+  routeField: $("route-field"),
+  customer: $("customer"),
+  bridge: $("bridge"),
+  bridgeUri: $("bridge-uri"),
   mode: $("mode"),
   source: $("source-language"),
   target: $("target-language"),
@@ -121,7 +127,7 @@ function showAlert(message, tone = "error") {
 function onStart(event) {
   event.preventDefault();
   if (signedOut) return location.reload();
-  begin({ mode: ui.mode.value, source_language: ui.source.value, target_language: ui.target.value });
+  begin({ route: ui.route.value, mode: ui.mode.value, source_language: ui.source.value, target_language: ui.target.value });
 }
 
 // The Start button and the host page's start command both come here; `context` (from the
@@ -130,6 +136,7 @@ async function begin(choices, context) {
   if (resumable()) return resume();
   if (!["idle", "ended", "error"].includes(state) || Date.now() < blockedUntil) return;
   if (context) setContext(context);
+  pickRoute(choices.route);
   pick(ui.mode, choices.mode);
   pick(ui.source, choices.source_language);
   pick(ui.target, choices.target_language);
@@ -140,6 +147,8 @@ async function begin(choices, context) {
   captions.clear();
   closeStatus();
   timeline.clear();
+  showCustomer("");
+  ui.bridge.hidden = true;
   ui.callInfo.textContent = "";
   counters.framesSent = counters.framesMuted = counters.bytesSent = 0;
   call = { key: idempotencyKey, session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
@@ -155,6 +164,7 @@ async function begin(choices, context) {
   toHost("session.created", { session: brief() });
   rememberChoices();
   ui.callInfo.textContent = `Kallglot call ${call.session.kallglot_id}`;
+  showLine(call.session);
   watch(call.session);
   connect(call.session.stream);
 }
@@ -184,8 +194,9 @@ async function openMic() {
   }
 }
 
-function sessionRequest({ mode, source_language, target_language }) {
+function sessionRequest({ route, mode, source_language, target_language }) {
   const body = { mode };
+  if (route) body.route = route;
   if (source_language) body.source_language = source_language;
   if (target_language) body.target_language = target_language;
   const metadata = { ...extraContext };
@@ -212,6 +223,36 @@ function setContext(metadata) {
 // Shows a choice in its select when it is one of the options (the server judges the rest).
 function pick(select, value = "") {
   if ([...select.options].some((option) => option.value === value)) select.value = value;
+}
+
+// A route named by the CRM, by its id or its label.
+function pickRoute(value) {
+  const route = config.routes.find((r) => String(r.id) === String(value) || r.label === value);
+  if (route) ui.route.value = String(route.id);
+}
+
+// --- the customer's phone line ---
+
+function showCustomer(text) {
+  ui.customer.textContent = text;
+  ui.customer.hidden = !text;
+}
+
+// Right after Start: a carrier rings the customer; a PBX must bridge the call to Kallglot.
+function showLine(session) {
+  if (session.customer === "ringing") showCustomer("Calling the customer…");
+  if (!session.bridge_uri) return;
+  ui.bridgeUri.textContent = session.bridge_uri;
+  ui.bridge.hidden = false;
+  showCustomer("Waiting for the PBX to bridge the customer's call.");
+}
+
+function onCustomerEvent(event) {
+  const label = (event.data && event.data.label) || "";
+  call.customer = event.data && event.data.customer;
+  if (event.kind === "session.provider.connected") return showCustomer(label);
+  if (call.over) return showCustomer(label);
+  showCustomer(`${label}. The call ends in ${config.hangup_grace} s unless they call back.`);
 }
 
 // The call as the host page knows it (docs/embedding.md).
@@ -295,6 +336,7 @@ function watch(session) {
 function onStatusEvent(session, event) {
   if (!call || call.session !== session) return;
   timeline.add(event);
+  if (event.kind.startsWith("session.provider.")) onCustomerEvent(event);
   // Ended elsewhere (a supervisor, upstream) while the page still thinks the call is on.
   if (event.kind === "session.ended" && !call.over && state !== "ending") {
     const reason = (event.data && event.data.reason) || "";
@@ -323,6 +365,7 @@ async function onEnd() {
 }
 
 function callEnded(reason) {
+  if (call.customer === "hung_up" && reason !== "explicit_end") reason = "customer_hung_up";
   call.over = true;
   call.endedAt = Date.now();
   captions.settle();
@@ -404,6 +447,11 @@ function setUp() {
   const languages = [{ value: "", label: "Detect automatically" }].concat(
     config.languages.map(({ code, name }) => ({ value: code, label: name })),
   );
+  const routes = config.routes.map(({ id, label }) => ({ value: String(id), label }));
+  const preferred = config.routes.find((route) => route.default) || config.routes[0];
+  fillSelect(ui.route, routes, preferred ? String(preferred.id) : "");
+  pickRoute(prefill.route);
+  ui.routeField.hidden = routes.length < 2;
   fillSelect(ui.mode, config.modes, prefill.mode || saved.mode);
   fillSelect(ui.source, languages, prefill.source_language || saved.source || "");
   fillSelect(ui.target, languages, prefill.target_language || "");
@@ -411,6 +459,7 @@ function setUp() {
   ui.form.addEventListener("submit", onStart);
   ui.end.addEventListener("click", onEnd);
   ui.mute.addEventListener("click", onMute);
+  $("copy-bridge").addEventListener("click", () => navigator.clipboard.writeText(ui.bridgeUri.textContent));
   // Leaving closes the status socket (a page kept for Back keeps it, never to come back deaf)
   // and ends the call, also one that Start has yet to answer: no page can pick it up, and
   // upstream would keep it open (and billed) until its idle timeout.

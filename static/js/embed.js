@@ -10,6 +10,7 @@ const isMetadata = (value) =>
 const COMMANDS = {
   start: (m) =>
     isText(m.mode) &&
+    (m.route === undefined || isText(m.route) || Number.isInteger(m.route)) &&
     isOptionalText(m.source_language) &&
     isOptionalText(m.target_language) &&
     (m.metadata === undefined || isMetadata(m.metadata)),

@@ -1,5 +1,5 @@
 // The call's status timeline: the server's milestones in plain words (labels, from
-// SessionEvent.LABELS), with their times.
+// SessionEvent.LABELS, or an event's own, such as the customer's number), with their times.
 
 export class Timeline {
   constructor(list, labels) {
@@ -13,7 +13,7 @@ export class Timeline {
   }
 
   // A numbered status event; events arrive in seq order, each once (status-socket.js).
-  add({ seq, kind, at }) {
+  add({ seq, kind, at, data }) {
     if (!this.labels[kind]) return;
     const item = document.createElement("li");
     const time = document.createElement("time");
@@ -21,7 +21,7 @@ export class Timeline {
     time.textContent = new Date(at).toLocaleTimeString([], { hour12: false });
     item.dataset.seq = seq;
     item.dataset.kind = kind;
-    item.append(time, ` ${this.labels[kind]}`);
+    item.append(time, ` ${(data && data.label) || this.labels[kind]}`);
     this.list.append(item);
     this.list.parentElement.hidden = false;
   }

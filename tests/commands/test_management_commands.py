@@ -63,7 +63,9 @@ def test_stale_sessions_are_ended_upstream(upstream_call, sandbox, alice):
         created_at=timezone.now() - timedelta(hours=5)
     )
 
-    assert run("end_stale_sessions", "--older-than", "240") == "ended 1 stale session(s)\n"
+    assert run("end_stale_sessions", "--older-than", "240") == (
+        "ended 1 stale session(s)\nended 0 session(s) whose customer hung up\n"
+    )
 
     assert sandbox.session(upstream_call.kallglot_id)["status"] == "ended"
     assert sandbox.session(fresh["id"])["status"] == "created"

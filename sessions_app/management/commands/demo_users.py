@@ -1,14 +1,31 @@
-"""Create the demo agent and supervisor if absent, and print their logins."""
+"""Create the demo agent and supervisor if absent, and print their logins; in sandbox mode,
+also the demo telephony routes (on the numbers and connections the sandbox knows)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
+from sessions_app.models import Route
+
 DEMO_USERS = (
     ("agent", "agent-demo-pass", False),
     ("supervisor", "supervisor-demo-pass", True),
+)
+# The sandbox's default managed number and connection (kallglot_sandbox/README.md).
+DEMO_ROUTES = (
+    {"label": "Browser only", "kind": Route.Kind.BROWSER, "is_default": True},
+    {
+        "label": "Berlin line",
+        "kind": Route.Kind.MANAGED_NUMBER,
+        "phone_number": "+4930901820",
+        "customer_language": "de",
+        "agent_language": "en",
+    },
+    {"label": "Own Twilio", "kind": Route.Kind.CONNECTION, "connection_id": "pcon_sandbox_twilio"},
+    {"label": "PBX (SIP)", "kind": Route.Kind.SIP, "direction": Route.Direction.INBOUND},
 )
 
 
@@ -27,3 +44,7 @@ class Command(BaseCommand):
                     user.groups.add(supervisors)
             state = "created" if created else "exists, password unchanged"
             self.stdout.write(f"demo login: {username} / {password}  ({state})")
+        if settings.KALLGLOT_SANDBOX and not Route.objects.exists():
+            for fields in DEMO_ROUTES:
+                Route.objects.create(**fields)
+            self.stdout.write(f"demo routes: {', '.join(r['label'] for r in DEMO_ROUTES)}")

@@ -1,13 +1,15 @@
-"""End sessions left open (created or live) longer than a given age."""
+"""End calls nobody will end: open longer than a given age, or their customer gone past the
+hang-up grace (a worker whose timer would have ended it went away). Safe to run from cron."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from sessions_app import services
+from sessions_app import legs, services
 from sessions_app.exceptions import CallError
 from sessions_app.models import CallSession
 
@@ -25,11 +27,17 @@ class Command(BaseCommand):
             .filter(created_at__lt=cutoff)
             .exclude(status=CallSession.Status.ENDED)
         )
+        ended = self.end_each(stale, "stale")
+        self.stdout.write(f"ended {ended} stale session(s)")
+        ended = self.end_each(legs.calls_past_grace(), "customer_hung_up")
+        self.stdout.write(f"ended {ended} session(s) whose customer hung up")
+
+    def end_each(self, calls: QuerySet[CallSession], reason: str) -> int:
         ended = 0
-        for session in stale:
+        for session in calls:
             try:
-                services.session_end(session=session, reason="stale")
+                services.session_end(session=session, reason=reason)
                 ended += 1
             except CallError as exc:
                 self.stderr.write(f"{session.kallglot_id}: {exc.message}")
-        self.stdout.write(f"ended {ended} stale session(s)")
+        return ended
