@@ -70,6 +70,11 @@ class Route(models.Model):
 
         clean_route(self)
 
+    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+        # A form may make a second default: saving it takes over from the old one
+        # (routes.save_route), so only the database checks that there is one.
+        super().validate_constraints(exclude={*(exclude or ()), "is_default"})
+
     def routing(self) -> dict | None:
         """The `routing` of a create on this route; None for browser-only calls."""
         if self.kind == self.Kind.MANAGED_NUMBER:
