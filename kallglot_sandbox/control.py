@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
-from kallglot_sandbox import lifecycle
+from kallglot_sandbox import lifecycle, telephony
 from kallglot_sandbox.config import parse_update
 from kallglot_sandbox.dsp import SAMPLE_RATE, dominant_frequency, ulaw_to_samples
 from kallglot_sandbox.errors import DEFAULT_CODES, invalid
@@ -27,7 +27,7 @@ from kallglot_sandbox.views import get_session
 @endpoint(None, "POST")
 async def reset(call: Call) -> HttpResponse:
     await lifecycle.reset()
-    return JsonResponse({"reset": True, "config": store.config.as_dict()})
+    return JsonResponse({"reset": True, "config": _config_body()})
 
 
 @endpoint(None, "GET", "POST")
@@ -41,7 +41,12 @@ async def config(call: Call) -> HttpResponse:
             setattr(store.config, key, value)
         if "idle_timeout_s" in changes:
             lifecycle.rearm_idle_timers()
-    return JsonResponse(store.config.as_dict())
+    return JsonResponse(_config_body())
+
+
+def _config_body() -> dict[str, Any]:
+    """The config, with the telephony keys as they apply (settings unless overridden)."""
+    return {**store.config.as_dict(), **telephony.config_view()}
 
 
 @endpoint(None, "GET", "POST")
@@ -101,6 +106,8 @@ async def sessions(call: Call) -> HttpResponse:
             "created_at": iso(session.created_at),
             "end_reason": session.end_reason,
             "open_streams": len(session.sockets),
+            "provider": session.route.provider,
+            "phone_number": session.route.phone_number,
             "analyses": [a.id for a in store.analyses.values() if a.session_id == session.id],
         }
         for session in store.sessions.values()

@@ -23,7 +23,7 @@ from kallglot_sandbox.objects import (
     session_object,
     transcript_object,
 )
-from kallglot_sandbox.state import Analysis, Recording, Session, StreamToken, store
+from kallglot_sandbox.state import Analysis, Recording, Route, Session, StreamToken, store
 
 
 class StreamRefused(Exception):
@@ -42,6 +42,7 @@ def create_session(
     recording_enabled: bool,
     metadata: dict[str, str] | None,
     idempotency_key: str | None,
+    route: Route,
 ) -> Session:
     now = time.time()
     session = Session(
@@ -53,6 +54,7 @@ def create_session(
         metadata=metadata,
         created_at=now,
         idempotency_key=idempotency_key,
+        route=route,
         last_activity=now,
     )
     session.conversation = Conversation(session)

@@ -32,8 +32,8 @@ def session_object(session: Session, stream: dict[str, str] | None = None) -> di
         "object": "session",
         "status": session.status,
         "mode": session.mode,
-        "provider": None,
-        "phone_number": None,
+        "provider": session.route.provider,
+        "phone_number": session.route.phone_number,
         "source_language": session.source_language,
         "target_language": session.target_language,
     }
