@@ -46,6 +46,9 @@ class Config:
     numbers: dict[str, str] | None = None  # None: settings.KALLGLOT_SANDBOX_NUMBERS
     connections: dict[str, Connection] | None = None  # None: KALLGLOT_SANDBOX_CONNECTIONS
     default_connection: str | None = None  # None: settings; "": no default connection
+    ring_ms: int = 1500
+    caller_hangup: bool = True
+    hangup_pause_ms: int = 1000
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -146,6 +149,9 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "numbers": parse_numbers,
     "connections": parse_connections,
     "default_connection": _default_connection,
+    "ring_ms": _integer(0),
+    "caller_hangup": _boolean,
+    "hangup_pause_ms": _integer(0),
 }
 
 

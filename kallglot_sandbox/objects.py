@@ -51,6 +51,21 @@ def session_object(session: Session, stream: dict[str, str] | None = None) -> di
     return body
 
 
+def leg_event_object(session: Session, reason: str | None = None) -> dict[str, Any]:
+    """`session.provider.connected/disconnected` data (§4.4 suggestion, plus the status)."""
+    body: dict[str, Any] = {
+        "id": session.id,
+        "object": "session",
+        "provider": session.route.provider,
+        "phone_number": session.route.phone_number,
+        "direction": session.route.direction,
+        "status": session.status,
+    }
+    if reason is not None:
+        body["reason"] = reason
+    return body
+
+
 def stream_object(url: str, token: StreamToken) -> dict[str, str]:
     return {"url": url, "token": token.token, "expires_at": iso(token.expires_at)}
 

@@ -88,6 +88,7 @@ class Session:
     next_sequence: int = 1
     sockets: set[StreamSocket] = field(default_factory=set)
     conversation: Any = None
+    leg: Any = None  # the caller's phone leg (carrier.Leg); None for a browser-only session
     idle_timer: asyncio.TimerHandle | None = None
 
     def allocate_sequence(self) -> int:
