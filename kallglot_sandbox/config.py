@@ -1,16 +1,30 @@
 """The sandbox's runtime knobs, changed by tests through `POST _control/config`.
 
 Settings (env) say where the sandbox lives; this config says how it behaves right now.
-`credits` is live: it is what remains and drops as billable calls succeed.
+`credits` is live: it is what remains and drops as billable calls succeed. The telephony keys
+(`numbers`, `connections`, `default_connection`) are None until overridden: None means "as the
+settings say" (telephony.py reads those at call time).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+CARRIERS = ("twilio", "telnyx")
+E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """An external Twilio/Telnyx connection (`pcon_…`), with the number it answers, if known."""
+
+    provider: str
+    phone_number: str | None = None
 
 
 @dataclass
@@ -29,6 +43,12 @@ class Config:
     webhook_drop_rate: float = 0.0
     rate_limit_per_minute: int = 10000
     recording_extra_seconds: float = 0.0
+    numbers: dict[str, str] | None = None  # None: settings.KALLGLOT_SANDBOX_NUMBERS
+    connections: dict[str, Connection] | None = None  # None: KALLGLOT_SANDBOX_CONNECTIONS
+    default_connection: str | None = None  # None: settings; "": no default connection
+    ring_ms: int = 1500
+    caller_hangup: bool = True
+    hangup_pause_ms: int = 1000
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,6 +88,49 @@ def _url(value: Any) -> str | None:
     return value
 
 
+def _carrier(value: Any) -> str:
+    if value not in CARRIERS:
+        raise ValueError(f"names a provider other than {' or '.join(CARRIERS)}")
+    return value
+
+
+def _e164(value: Any) -> str:
+    if not isinstance(value, str) or not E164.fullmatch(value):
+        raise ValueError(f"has {value!r}, which is not an E.164 number")
+    return value
+
+
+def parse_numbers(value: Any) -> dict[str, str]:
+    """`{"+4930…": "twilio", …}`: the managed numbers and the carrier of each."""
+    if not isinstance(value, dict):
+        raise ValueError("must be an object of E.164 number → provider")
+    return {_e164(number): _carrier(carrier) for number, carrier in value.items()}
+
+
+def _connection(value: Any) -> Connection:
+    """`"twilio"`, or `{"provider": "twilio", "phone_number": "+4930…"}` for a numbered one."""
+    if isinstance(value, dict):
+        number = value.get("phone_number")
+        provider = _carrier(value.get("provider"))
+        return Connection(provider, None if number is None else _e164(number))
+    return Connection(_carrier(value))
+
+
+def parse_connections(value: Any) -> dict[str, Connection]:
+    if not isinstance(value, dict) or not all(isinstance(key, str) and key for key in value):
+        raise ValueError("must be an object of connection id → provider")
+    return {key: _connection(item) for key, item in value.items()}
+
+
+def _default_connection(value: Any) -> str:
+    """A connection id, or null for none (stored as "" so that None can mean 'settings')."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value:
+        raise ValueError("must be a connection id or null")
+    return value
+
+
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "token_lifetime_s": _number(0),
     "credits": _integer(0),
@@ -83,6 +146,12 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "webhook_drop_rate": _number(0, 1),
     "rate_limit_per_minute": _integer(1),
     "recording_extra_seconds": _number(0, 3600),
+    "numbers": parse_numbers,
+    "connections": parse_connections,
+    "default_connection": _default_connection,
+    "ring_ms": _integer(0),
+    "caller_hangup": _boolean,
+    "hangup_pause_ms": _integer(0),
 }
 
 

@@ -2,6 +2,8 @@
 
 Tests drive the sandbox through it instead of reaching into its memory, so the same calls
 work against a sandbox in another process (`manage.py runsandbox`). Same API key as REST.
+It also stands in for the other end of a phone call: `sessions/<id>/customer` connects or
+hangs up the caller's leg, as a PBX bridging a SIP call or a caller putting the phone down.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
-from kallglot_sandbox import lifecycle
+from kallglot_sandbox import lifecycle, telephony
+from kallglot_sandbox.carrier import LegRefused
 from kallglot_sandbox.config import parse_update
 from kallglot_sandbox.dsp import SAMPLE_RATE, dominant_frequency, ulaw_to_samples
-from kallglot_sandbox.errors import DEFAULT_CODES, invalid
+from kallglot_sandbox.errors import DEFAULT_CODES, ApiError, invalid
 from kallglot_sandbox.gateway import ENDPOINTS, Call, endpoint
 from kallglot_sandbox.ids import iso
-from kallglot_sandbox.state import Fault, ReceivedAudio, store
+from kallglot_sandbox.state import Fault, ReceivedAudio, Session, store
 from kallglot_sandbox.vad import FRAME_MS, FRAME_SAMPLES
 from kallglot_sandbox.views import get_session
 
@@ -27,7 +30,7 @@ from kallglot_sandbox.views import get_session
 @endpoint(None, "POST")
 async def reset(call: Call) -> HttpResponse:
     await lifecycle.reset()
-    return JsonResponse({"reset": True, "config": store.config.as_dict()})
+    return JsonResponse({"reset": True, "config": _config_body()})
 
 
 @endpoint(None, "GET", "POST")
@@ -41,7 +44,12 @@ async def config(call: Call) -> HttpResponse:
             setattr(store.config, key, value)
         if "idle_timeout_s" in changes:
             lifecycle.rearm_idle_timers()
-    return JsonResponse(store.config.as_dict())
+    return JsonResponse(_config_body())
+
+
+def _config_body() -> dict[str, Any]:
+    """The config, with the telephony keys as they apply (settings unless overridden)."""
+    return {**store.config.as_dict(), **telephony.config_view()}
 
 
 @endpoint(None, "GET", "POST")
@@ -101,11 +109,52 @@ async def sessions(call: Call) -> HttpResponse:
             "created_at": iso(session.created_at),
             "end_reason": session.end_reason,
             "open_streams": len(session.sockets),
+            "provider": session.route.provider,
+            "phone_number": session.route.phone_number,
+            "customer": None if session.leg is None else session.leg.status,
             "analyses": [a.id for a in store.analyses.values() if a.session_id == session.id],
         }
         for session in store.sessions.values()
     ]
     return JsonResponse({"object": "list", "data": data})
+
+
+@endpoint(None, "GET", "POST")
+async def session_customer(call: Call, session_id: str) -> HttpResponse:
+    """The caller's leg; POST `{"action": "connect"|"hangup"}` acts as the PBX or the caller."""
+    session = get_session(session_id)
+    if call.request.method == "POST":
+        _act_on_leg(session, (call.json() or {}).get("action"))
+    return JsonResponse(_customer_body(session))
+
+
+def _act_on_leg(session: Session, action: Any) -> None:
+    if action not in ("connect", "hangup"):
+        raise invalid("'action' must be 'connect' or 'hangup'.", "action")
+    if session.leg is None:
+        raise ApiError(409, "invalid_request", "A browser-only session has no phone leg.")
+    try:
+        if action == "connect":
+            session.leg.connect()
+        else:
+            session.leg.hang_up()
+    except LegRefused as exc:
+        raise ApiError(409, "invalid_request", str(exc)) from None
+
+
+def _customer_body(session: Session) -> dict[str, Any]:
+    route, leg = session.route, session.leg
+    return {
+        "session_id": session.id,
+        "status": session.status,
+        "provider": route.provider,
+        "phone_number": route.phone_number,
+        "connection_id": route.connection_id,
+        "direction": route.direction,
+        "sip_from_uri": route.sip_from_uri,
+        "customer": None if leg is None else leg.status,
+        "hangup_reason": None if leg is None else leg.reason,
+    }
 
 
 @endpoint(None, "GET")

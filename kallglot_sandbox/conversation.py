@@ -4,7 +4,9 @@ Each utterance detected in the received audio becomes an agent turn: growing
 `transcript.partial`s, then a `transcript.final` carrying its translation. About 300 ms later the
 scripted customer answers with its own partials and final, followed by "translated speech" as
 `audio.output` frames (µ-law 8 kHz, 160 ms each, paced in real time) — the sandbox's answer to
-the docs' missing translated-audio message (G7).
+the docs' missing translated-audio message (G7). On a phone call the customer is the caller
+(carrier.py): it answers only while its leg is connected, and tells the leg when it has said its
+last scripted line.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ class Conversation:
         text = line(AGENT_LINES, index, self.agent_language)
         language, started = self.agent_language, self.started_at
         await self._publish(Turn(sequence, "agent", language, text, translation, started, index))
-        if reply:
+        if reply and self._caller_on_line():  # nobody answers what a caller never heard
             self.replies.put_nowait(index)
             if self.worker is None:
                 self.worker = store.spawn(self._answer(), name=f"customer {self.session.id}")
@@ -118,7 +120,17 @@ class Conversation:
         while True:
             index = await self.replies.get()
             await asyncio.sleep(REPLY_DELAY_S)
-            await self._customer_turn(index)
+            if self._caller_on_line():
+                await self._customer_turn(index)
+                self._after_reply(index)
+
+    def _caller_on_line(self) -> bool:
+        """A browser call's customer is always there; a phone caller only while connected."""
+        return self.session.leg is None or self.session.leg.on_line
+
+    def _after_reply(self, index: int) -> None:
+        if self.session.leg is not None and index % len(CUSTOMER_LINES) == len(CUSTOMER_LINES) - 1:
+            self.session.leg.script_done()
 
     async def _customer_turn(self, index: int) -> None:
         sequence, started = self.session.allocate_sequence(), time.time()
@@ -156,6 +168,8 @@ class Conversation:
         start = loop.time()
         for number, offset in enumerate(range(0, len(audio), OUTPUT_FRAME_BYTES)):
             await asyncio.sleep(max(0.0, start + number * OUTPUT_FRAME_S - loop.time()))
+            if not self._caller_on_line():
+                return  # hung up mid-sentence
             self.output_sequence += 1
             chunk = audio[offset : offset + OUTPUT_FRAME_BYTES]
             await self.session.broadcast(self._audio_message(chunk))

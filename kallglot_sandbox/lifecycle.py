@@ -1,8 +1,9 @@
 """Session state machine: created → active (first audio) → ended (REST, stream or idle).
 
+Audio is the agent's first stream frame or a caller's phone leg connecting (carrier.py).
 Every way of ending a session goes through `end_session`, so REST `/end`, the stream's
-`session.end` and the idle timeout all tell open streams, finalise the transcript, build the
-recording and send the same webhooks (G20).
+`session.end` and the idle timeout all disconnect a caller still on the line, tell open
+streams, finalise the transcript, build the recording and send the same webhooks (G20).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.conf import settings
 
 from kallglot_sandbox import webhooks
 from kallglot_sandbox.analysis import analyse
+from kallglot_sandbox.carrier import Leg
 from kallglot_sandbox.conversation import Conversation
 from kallglot_sandbox.dsp import SAMPLE_RATE, ulaw_to_pcm16, wav_pcm16
 from kallglot_sandbox.ids import new_id, new_stream_token
@@ -23,7 +25,7 @@ from kallglot_sandbox.objects import (
     session_object,
     transcript_object,
 )
-from kallglot_sandbox.state import Analysis, Recording, Session, StreamToken, store
+from kallglot_sandbox.state import Analysis, Recording, Route, Session, StreamToken, store
 
 
 class StreamRefused(Exception):
@@ -42,6 +44,7 @@ def create_session(
     recording_enabled: bool,
     metadata: dict[str, str] | None,
     idempotency_key: str | None,
+    route: Route,
 ) -> Session:
     now = time.time()
     session = Session(
@@ -53,12 +56,16 @@ def create_session(
         metadata=metadata,
         created_at=now,
         idempotency_key=idempotency_key,
+        route=route,
         last_activity=now,
     )
     session.conversation = Conversation(session)
     store.sessions[session.id] = session
     _arm_idle_timer(session)
     webhooks.emit("session.created", session_object(session), session.id)
+    if route.provider is not None:
+        session.leg = Leg(session, on_connect=activate)
+        session.leg.ring()
     return session
 
 
@@ -94,11 +101,16 @@ async def receive_audio(session: Session, ulaw: bytes) -> None:
         return
     session.audio.frames += 1
     session.audio.ulaw += ulaw
+    activate(session)
+    await session.conversation.hear(ulaw)
+
+
+def activate(session: Session) -> None:
+    """Audio reached the session (agent stream or phone leg): the first makes it active."""
     session.last_activity = time.time()
     if session.status == "created":
         session.status, session.started_at = "active", session.last_activity
         webhooks.emit("session.started", session_object(session), session.id)
-    await session.conversation.hear(ulaw)
 
 
 async def end_session(session: Session, reason: str) -> None:
@@ -114,6 +126,8 @@ async def end_session(session: Session, reason: str) -> None:
 async def _end(session: Session, reason: str) -> None:
     if session.status == "ended":
         return
+    if session.leg is not None:
+        session.leg.session_ending()
     session.status, session.ended_at, session.end_reason = "ended", time.time(), reason
     if session.idle_timer is not None:
         session.idle_timer.cancel()

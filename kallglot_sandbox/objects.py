@@ -32,8 +32,8 @@ def session_object(session: Session, stream: dict[str, str] | None = None) -> di
         "object": "session",
         "status": session.status,
         "mode": session.mode,
-        "provider": None,
-        "phone_number": None,
+        "provider": session.route.provider,
+        "phone_number": session.route.phone_number,
         "source_language": session.source_language,
         "target_language": session.target_language,
     }
@@ -48,6 +48,21 @@ def session_object(session: Session, stream: dict[str, str] | None = None) -> di
     )
     if session.status == "ended":
         body["duration"] = body["duration_seconds"] = duration_seconds(session)
+    return body
+
+
+def leg_event_object(session: Session, reason: str | None = None) -> dict[str, Any]:
+    """`session.provider.connected/disconnected` data (§4.4 suggestion, plus the status)."""
+    body: dict[str, Any] = {
+        "id": session.id,
+        "object": "session",
+        "provider": session.route.provider,
+        "phone_number": session.route.phone_number,
+        "direction": session.route.direction,
+        "status": session.status,
+    }
+    if reason is not None:
+        body["reason"] = reason
     return body
 
 

@@ -56,6 +56,17 @@ class ReceivedAudio:
     invalid_frames: int = 0
 
 
+@dataclass(frozen=True)
+class Route:
+    """How the customer's leg reaches a session (§5.3); no provider: browser only (D2)."""
+
+    provider: str | None = None
+    phone_number: str | None = None
+    connection_id: str | None = None
+    direction: str | None = None
+    sip_from_uri: str | None = None
+
+
 @dataclass
 class Session:
     id: str
@@ -66,6 +77,7 @@ class Session:
     metadata: dict[str, str] | None
     created_at: float
     idempotency_key: str | None = None
+    route: Route = field(default_factory=Route)
     status: str = "created"
     started_at: float | None = None
     ended_at: float | None = None
@@ -76,6 +88,7 @@ class Session:
     next_sequence: int = 1
     sockets: set[StreamSocket] = field(default_factory=set)
     conversation: Any = None
+    leg: Any = None  # the caller's phone leg (carrier.Leg); None for a browser-only session
     idle_timer: asyncio.TimerHandle | None = None
 
     def allocate_sequence(self) -> int:

@@ -26,6 +26,11 @@ urlpatterns = [
     path("_control/faults", control.faults, name="control-faults"),
     path("_control/sessions", control.sessions, name="control-sessions"),
     path("_control/sessions/<str:session_id>/audio", control.session_audio, name="control-audio"),
+    path(
+        "_control/sessions/<str:session_id>/customer",
+        control.session_customer,
+        name="control-customer",
+    ),
     path("_control/webhooks", control.webhook_log, name="control-webhooks"),
     path("_control/webhooks/storm", storm.storm, name="control-storm"),
     re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),

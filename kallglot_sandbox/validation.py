@@ -2,7 +2,8 @@
 
 The rules the docs leave open are the [suggested] ones of kallglot-api.md §6.2: G2 (top-level
 `provider` rejected, unknown keys ignored), G3 (metadata ≤ 50 keys, string values ≤ 500
-characters) and G4 (the §5.1 language whitelist).
+characters) and G4 (the §5.1 language whitelist). The route is resolved last, once the rest of
+the body is known to be valid (telephony.py, G23).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kallglot_sandbox import telephony
 from kallglot_sandbox.analysis import INCLUDE_CHOICES
 from kallglot_sandbox.errors import invalid
+from kallglot_sandbox.state import Route
 
 MODES = ("bidirectional_translation", "assistive_translation", "ai_agent", "help_chat_voice")
 # fmt: off
@@ -31,6 +34,7 @@ class NewSession:
     target_language: str | None
     recording_enabled: bool
     metadata: dict[str, str] | None
+    route: Route
 
 
 def new_session(body: dict[str, Any] | None) -> NewSession:
@@ -47,6 +51,7 @@ def new_session(body: dict[str, Any] | None) -> NewSession:
         target_language=_language(body, "target_language"),
         recording_enabled=_recording(body.get("recording")),
         metadata=_metadata(body.get("metadata")),
+        route=telephony.resolve(body.get("routing")),
     )
 
 
@@ -93,7 +98,7 @@ def _metadata(value: Any) -> dict[str, str] | None:
 
 
 def _check_object(body: dict[str, Any], field: str) -> None:
-    """Accepted and otherwise ignored, but it has to be an object (D2, §5.2)."""
+    """It has to be an object (§2.2, §5.2); `ai_agent` is otherwise ignored."""
     if field in body and body[field] is not None and not isinstance(body[field], dict):
         raise invalid(f"'{field}' must be an object.", field)
 

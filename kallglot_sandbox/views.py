@@ -86,6 +86,7 @@ async def sessions_create(call: Call) -> HttpResponse:
         recording_enabled=fields.recording_enabled,
         metadata=fields.metadata,
         idempotency_key=call.idempotency_key,
+        route=fields.route,
     )
     _charge()
     stream = stream_object(call.stream_url(session.id), lifecycle.issue_token(session))

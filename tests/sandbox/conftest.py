@@ -56,6 +56,13 @@ class SandboxApi:
     def audio(self, session_id: str) -> dict[str, Any]:
         return self.control("GET", f"sessions/{session_id}/audio")
 
+    def customer(self, session_id: str, action: str | None = None) -> httpx.Response:
+        """The caller's leg; with `action` ("connect"/"hangup"), act as the PBX or the caller."""
+        path = f"_control/sessions/{session_id}/customer"
+        if action is None:
+            return self.get(path)
+        return self.post(path, json={"action": action})
+
     def webhook_log(self, at_least: int = 0, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The delivery log, once it has `at_least` entries."""
         deadline = time.monotonic() + timeout

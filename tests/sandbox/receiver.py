@@ -75,6 +75,15 @@ class Receiver:
             )
             return list(self.deliveries)
 
+    def wait_for_type(self, kind: str, count: int = 1, timeout: float = 8.0) -> list[Delivery]:
+        """The deliveries of `kind`, once there are `count` of them."""
+        self.wait_for(lambda got: sum(d.type == kind for d in got) >= count, timeout)
+        return self.of_type(kind)
+
+    def types(self) -> list[str]:
+        with self.lock:
+            return [d.type for d in self.deliveries]
+
     def of_type(self, kind: str) -> list[Delivery]:
         with self.lock:
             return [d for d in self.deliveries if d.type == kind]
