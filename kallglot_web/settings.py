@@ -45,6 +45,16 @@ KALLGLOT_API_BASE = KALLGLOT_API_BASE.rstrip("/")
 KALLGLOT_SANDBOX_WEBHOOK_URL = env.str(
     "KALLGLOT_SANDBOX_WEBHOOK_URL", default=f"{APP_BASE_URL}/webhooks/kallglot"
 )
+# The telephony the sandbox plays (kallglot_sandbox/README.md, "Telephony"): the managed numbers
+# and external connections it knows ("number:carrier,…", "pcon_…:carrier,…"), and the
+# connection a session without routing gets (none: browser only).
+KALLGLOT_SANDBOX_NUMBERS = env.str(
+    "KALLGLOT_SANDBOX_NUMBERS", default="+4930901820:twilio,+14155550123:telnyx"
+)
+KALLGLOT_SANDBOX_CONNECTIONS = env.str(
+    "KALLGLOT_SANDBOX_CONNECTIONS", default="pcon_sandbox_twilio:twilio,pcon_sandbox_telnyx:telnyx"
+)
+KALLGLOT_SANDBOX_DEFAULT_CONNECTION = env.str("KALLGLOT_SANDBOX_DEFAULT_CONNECTION", default="")
 # The sandbox's webhook retry schedule (kallglot-api.md §4.6) is multiplied by this factor.
 KALLGLOT_SANDBOX_RETRY_SCALE = env.float("KALLGLOT_SANDBOX_RETRY_SCALE", default=1.0)
 

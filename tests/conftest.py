@@ -176,7 +176,8 @@ def live_server_daphne(
     """
     from tests import secrets_scan
 
-    server = start_daphne(tmp_path_factory.mktemp("daphne"))
+    # A short hang-up grace, so a test sees a call end when its customer leaves.
+    server = start_daphne(tmp_path_factory.mktemp("daphne"), CUSTOMER_HANGUP_GRACE="3")
     yield server
     before = len(secrets_scan.leaks)
     server.stop()

@@ -137,3 +137,26 @@ def test_an_unknown_or_inactive_route_is_refused_before_kallglot_is_asked(upstre
         assert response.json()["error"]["code"] == "invalid_route"
         assert response.json()["error"]["param"] == "route"
     assert upstream == []
+
+
+def test_a_route_kallglot_cannot_resolve_is_named_and_leaves_nothing_open(sandbox, alice):
+    Route.objects.create(label="Old US line", kind="managed_number", phone_number="+14155550199")
+
+    response = start(alice, route="Old US line")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["param"]) == ("route_unavailable", "route")
+    assert "“Old US line”" in error["message"]
+    assert "+14155550199" in error["message"]
+    assert not CallSession.objects.exists()
+    assert sandbox.sessions() == []
+
+
+def test_the_sandbox_resolves_each_demo_route(sandbox, alice):
+    from django.core.management import call_command
+
+    call_command("demo_users", stdout=None)
+    for route in Route.objects.exclude(kind="browser"):
+        body = start(alice, route=route.label).json()
+        assert body["provider"] == {"sip": "sip"}.get(route.kind, "twilio"), route.label
