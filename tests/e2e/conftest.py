@@ -13,10 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from tests.conftest import LiveServer, SandboxControl
+from tests.conftest import LiveServer, SandboxControl, start_daphne
 from tests.e2e.pages import BoardPage, ConsolePage, launch, open_board, open_console
+from tests.hostile_upstream import HostileUpstream
 
 # The fake microphone: tone bursts the sandbox hears as utterances (its voice activity
 # detector ends one after 600 ms of silence), led in by silence while the call connects.
@@ -116,3 +118,26 @@ def board(browser: Browser, live_server_daphne: LiveServer, charlie: object) -> 
     """Charlie's live board, connected."""
     with open_board(browser, live_server_daphne, charlie) as page:
         yield page
+
+
+@pytest.fixture
+def hostile() -> Iterator[HostileUpstream]:
+    """A stand-in for Kallglot that serves whatever a test scripts as a recording."""
+    with HostileUpstream() as upstream:
+        yield upstream
+
+
+@pytest.fixture
+def hostile_app(tmp_path: Path, hostile: HostileUpstream) -> Iterator[LiveServer]:
+    """The app as deployed (sandbox off), with `hostile` answering as `KALLGLOT_API_BASE`."""
+    server = start_daphne(
+        tmp_path,
+        KALLGLOT_SANDBOX="false",
+        KALLGLOT_API_BASE=hostile.base,
+        KALLGLOT_API_KEY="sk_test_hostile_upstream",
+        KALLGLOT_WEBHOOK_SECRET="whsec_test_hostile_upstream",
+        # The browser's session is signed in this process: the server must share its key.
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
+    )
+    yield server
+    server.stop()
