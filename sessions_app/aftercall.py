@@ -67,8 +67,9 @@ def recording_store(session: CallSession, upstream: UpstreamRecording) -> Record
         defaults={
             "session": session,
             "status": upstream.status,
-            "channel": upstream.channel or "",
-            "format": upstream.format or "",
+            # Upstream's words, cut to their columns: a long one must not fail the webhook.
+            "channel": (upstream.channel or "")[:16],
+            "format": (upstream.format or "")[:16],
             "duration_seconds": upstream.duration,
             "size_bytes": upstream.size,
             "sample_rate": upstream.sample_rate,

@@ -138,6 +138,10 @@ def hostile_app(tmp_path: Path, hostile: HostileUpstream) -> Iterator[LiveServer
         KALLGLOT_WEBHOOK_SECRET="whsec_test_hostile_upstream",
         # The browser's session is signed in this process: the server must share its key.
         DJANGO_SECRET_KEY=settings.SECRET_KEY,
+        # Production would be HTTPS only; this one answers plain HTTP on loopback.
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
     )
     yield server
     server.stop()
