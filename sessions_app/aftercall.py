@@ -46,8 +46,11 @@ def transcript_store(session: CallSession, transcript: Transcript) -> int:
 
 
 def transcript_fetch(*, session: CallSession) -> None:
-    """Fetch and keep the transcript of an ended call that has none stored yet."""
+    """Fetch and keep the transcript of an ended call that has none stored yet (and never
+    again once it was purged or erased)."""
     if not session.is_ended or session.transcript_status == "completed":
+        return
+    if session.transcript_removed:  # Kallglot may still have it; the app must not keep it
         return
     try:
         transcript = get_client().get_transcript(session.kallglot_id)
@@ -124,6 +127,9 @@ def analysis_request(
     """Ask for an analysis once per session and options; repeating returns the same one."""
     if not session.is_ended:
         raise not_ready()
+    if session.transcript_removed:
+        message = "This call's transcript was removed (retention period or erasure)."
+        raise Conflict("transcript_removed", message)
     include = sorted(set(include))
     earlier = session.analyses.filter(profile=profile, include=include)
     if current := earlier.exclude(status=Analysis.Status.FAILED).first():
