@@ -1,9 +1,9 @@
-"""Personal data: purged once past its retention period.
+"""Personal data: purged once past its retention period, and erased for one customer on request.
 
 A customer's phone number and CRM references, what they said (transcript turns, the text of
 live captions, the summary and sentiment of an analysis, which quote and judge them), their
 recorded voice, and Kallglot's raw webhook bodies, which carry all of these, are personal
-data.
+data. Two paths remove them, and share the steps that do:
 
 - `purge()`, run daily by `manage.py purge`, removes each kind once it is older than its
   RETAIN_*_DAYS setting (0 keeps that kind for ever). A call's age counts from its end (from
@@ -20,6 +20,14 @@ data.
   * Customer numbers: `customer_number` and the whole `metadata` of the calls ended before the
     cutoff. The metadata is the CRM's context of the call (customer id, ticket, the CRM's call
     id, any other key the CRM sent): each of them leads back to the customer.
+
+- `erase_customer()` removes all of the above at once, whatever its age, from every call of
+  one customer, named by phone number, CRM customer id or both (sessions_app.customers), and
+  also blanks every stored delivery of those calls (one not applied yet is marked ignored:
+  without its body it never can be). It writes an `ErasureRecord`: who, when, how much, and
+  keyed hashes of the identifiers, never the identifiers. The calls are marked erased
+  (`erased_at`): what arrives for them later that would bring personal data back (a late
+  webhook, a transcript fetch, an analysis request) is not stored or not made.
 
 What stays identifies nobody and is what reporting counts: the call row (agent, mode,
 languages, status, times, duration, end reason, its number of events), its numbered events
@@ -48,15 +56,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from sessions_app import relay
+from sessions_app import customers, relay
 from sessions_app.models import (
     Analysis,
     CallSession,
+    ErasureRecord,
     Recording,
     SessionEvent,
     TranscriptTurn,
@@ -70,6 +80,15 @@ FINAL = (WebhookEvent.Outcome.APPLIED, WebhookEvent.Outcome.IGNORED)
 CAPTION_TEXT = ("text", "translation")
 ANALYSIS_EVENTS = ("analysis.complete", "analysis.failed")
 ANALYSIS_TEXT = ("summary", "sentiment")
+# Webhook events that store what the customer said, or their voice: not applied once erased.
+PERSONAL_EVENTS = (
+    "transcript.segment",
+    "transcript.ready",
+    "recording.ready",
+    "recording.failed",
+    "analysis.complete",
+    "analysis.failed",
+)
 IDS = "calls' numbers and CRM references"
 
 
@@ -93,10 +112,11 @@ class Removed:
 
 @dataclass
 class Report:
-    """What a purge removed (in a dry run: would remove), kind by kind."""
+    """What a purge or an erasure removed (in a dry run: would remove), kind by kind."""
 
     removed: list[Removed] = field(default_factory=list)
     dry_run: bool = False
+    record: ErasureRecord | None = None
 
     def lines(self) -> list[str]:
         verb = "would remove" if self.dry_run else "removed"
@@ -213,7 +233,7 @@ def transcript_counts(calls: QuerySet[CallSession]) -> Counter:
     )
 
 
-# --- What is removed, call by call -------------------------------------------------------
+# --- What is removed, call by call (purge and erasure alike) -------------------------------
 
 
 def forget_transcripts(pks: Iterable[int]) -> Counter:
@@ -310,3 +330,52 @@ KINDS = (
         forget_ids,
     ),
 )
+
+
+# --- Erasure of one customer ---------------------------------------------------------------
+
+
+def erase_customer(
+    *, number: str | None = None, customer_id: str | None = None, actor: AbstractBaseUser
+) -> Report:
+    """Erase one customer's personal data from every call of theirs, and record it.
+
+    The customer is named by `number` (matched as typed and as E.164), `customer_id` (the
+    CRM's, in the calls' metadata), or both (the calls holding either).
+    """
+    customer = customers.named(number=number, customer_id=customer_id)
+    with transaction.atomic():
+        calls = list(customer.calls().values_list("pk", "kallglot_id"))
+        report = erase_calls([pk for pk, _ in calls], [k for _, k in calls if k])
+        report.record = ErasureRecord.objects.create(
+            actor=actor, calls=len(calls), removed=report.counts(), **customer.hashes()
+        )
+    logger.info("erasure %s: %d call(s) of one customer", report.record.pk, len(calls))
+    return report
+
+
+def erase_calls(pks: list[int], kallglot_ids: list[str]) -> Report:
+    """Remove every kind of personal data from these calls, and mark them erased."""
+    scope = f"of {len(pks)} call(s)"
+    deliveries = WebhookEvent.objects.filter(
+        Q(session__in=pks) | Q(kallglot_session_id__in=kallglot_ids)
+    )
+    recordings = Recording.objects.filter(session__in=pks).values_list("pk", flat=True)
+    removed = [
+        Removed("webhook bodies", scope, Counter(bodies=forget_deliveries(deliveries))),
+        Removed("transcripts", scope, forget_transcripts(pks)),
+        Removed("recordings", scope, forget_recordings(list(recordings))),
+        Removed("customer numbers", scope, forget_ids(pks)),
+    ]
+    CallSession.objects.filter(pk__in=pks).update(erased_at=timezone.now())
+    return Report(removed)
+
+
+def forget_deliveries(deliveries: QuerySet[WebhookEvent]) -> int:
+    """Blank the deliveries' bodies; those not applied yet never will be (it needs the body)."""
+    deliveries.exclude(outcome__in=FINAL).update(
+        outcome=WebhookEvent.Outcome.IGNORED,
+        error="Not applied: its call's customer data was erased first.",
+        processed_at=timezone.now(),
+    )
+    return deliveries.exclude(body="").update(body="", headers={})
