@@ -112,6 +112,21 @@ WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=256 * 1024)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
 WEBHOOK_TOLERANCE_SECONDS = 300
 
+
+def _retention_days(name: str, default: int) -> int:
+    days = env.int(name, default=default)
+    if days < 0:
+        raise ImproperlyConfigured(f"{name} is a number of days: 0 (keep for ever) or more.")
+    return days
+
+
+# Personal data is kept this many days, then `manage.py purge` removes it (sessions_app/
+# privacy.py); 0 keeps that kind for ever.
+RETAIN_WEBHOOK_BODIES_DAYS = _retention_days("RETAIN_WEBHOOK_BODIES_DAYS", 30)
+RETAIN_TRANSCRIPTS_DAYS = _retention_days("RETAIN_TRANSCRIPTS_DAYS", 365)
+RETAIN_RECORDINGS_DAYS = _retention_days("RETAIN_RECORDINGS_DAYS", 90)
+RETAIN_CUSTOMER_NUMBERS_DAYS = _retention_days("RETAIN_CUSTOMER_NUMBERS_DAYS", 90)
+
 # --- Django core ---------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")

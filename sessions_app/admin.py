@@ -11,10 +11,12 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from sessions_app import aftercall, ingest, phone, routes, services
+from sessions_app.erasure_admin import ErasureRecordAdmin, erase_customers
 from sessions_app.exceptions import CallError
 from sessions_app.models import (
     Analysis,
     CallSession,
+    ErasureRecord,
     Recording,
     Route,
     SessionEvent,
@@ -139,6 +141,7 @@ class CallSessionAdmin(ChangedByActions):
     search_fields = (
         "kallglot_id",
         "agent__username",
+        "customer_number",
         "metadata__external_call_id",
         "metadata__customer_id",
         "metadata__ticket_id",
@@ -157,6 +160,7 @@ class CallSessionAdmin(ChangedByActions):
         "provider",
         "phone_number",
         "customer_status",
+        "customer_number",
         "status",
         "created_at",
         "started_at",
@@ -168,9 +172,10 @@ class CallSessionAdmin(ChangedByActions):
         "last_event_seq",
         "transcript_status",
         "transcript_fetched_at",
+        "erased_at",
     )
     inlines = (SessionEventInline, WebhookEventInline, RecordingInline, AnalysisInline)
-    actions = ("end_upstream", "refresh_from_kallglot", "request_analysis")
+    actions = ("end_upstream", "refresh_from_kallglot", "request_analysis", erase_customers)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # sessions are started from the console, which creates them upstream
@@ -180,6 +185,9 @@ class CallSessionAdmin(ChangedByActions):
         number = phone.display(session.phone_number) if session.phone_number else ""
         parts = (session.get_customer_status_display() if session.customer_status else "", number)
         return " · ".join(part for part in parts if part) or "-"
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("sessions_app.add_erasurerecord")
 
     @admin.display(description="Languages")
     def languages(self, session: CallSession) -> str:
@@ -260,6 +268,8 @@ class WebhookEventAdmin(ChangedByActions):
 
     @admin.display(description="Body")
     def pretty_body(self, event: WebhookEvent) -> str:
+        if not event.body:
+            return "Removed: past its retention period, or its customer's data was erased."
         try:
             text = json.dumps(json.loads(event.body), indent=2, ensure_ascii=False)
         except ValueError:
@@ -308,3 +318,6 @@ class TranscriptTurnAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+admin.site.register(ErasureRecord, ErasureRecordAdmin)

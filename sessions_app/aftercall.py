@@ -49,8 +49,11 @@ def transcript_store(session: CallSession, transcript: Transcript) -> int:
 
 
 def transcript_fetch(*, session: CallSession) -> None:
-    """Fetch and keep the transcript of an ended call that has none stored yet."""
+    """Fetch and keep the transcript of an ended call that has none stored yet (and never
+    again once it was purged or erased)."""
     if not session.is_ended or session.transcript_status == "completed":
+        return
+    if session.transcript_removed:  # Kallglot may still have it; the app must not keep it
         return
     try:
         transcript = get_client().get_transcript(session.kallglot_id)
@@ -130,6 +133,9 @@ def analysis_request(
     The analysis is reserved (counted) before Kallglot is asked, as a call is, so parallel
     requests cannot pass the caps together; repeating a request returns the same analysis.
     """
+    if session.transcript_removed:
+        message = "This call's transcript was removed (retention period or erasure)."
+        raise Conflict("transcript_removed", message)
     include = sorted(set(include))
     analysis, reserved = analysis_reserve(session, profile, include, actor)
     if not reserved:

@@ -1,8 +1,14 @@
-"""Transcript exports: plain text, WebVTT (one cue per turn) and JSON."""
+"""Transcript exports: plain text, WebVTT (one cue per turn) and JSON.
+
+A turn's fields come from Kallglot and, through speech, from the customer: in the line-based
+formats each is put on one line first, so a turn cannot start a line of its own (a forged
+"Customer: ..." line, or a forged cue).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -15,6 +21,8 @@ FORMATS = {
 }
 SECONDS_PER_WORD = 0.4
 MIN_CUE_SECONDS = 1.0
+# Every character str.splitlines() ends a line at; readers and editors break at most of them.
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 
 def render(fmt: str, session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
@@ -54,7 +62,11 @@ def as_text(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
         lines.append(f"[{clock(at)}] {turn.speaker.title()} ({turn.language}): {turn.text}")
         if turn.translation_text:
             lines.append(f"    -> ({turn.translation_language}) {turn.translation_text}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(one_line(line) for line in lines) + "\n"
+
+
+def one_line(text: str) -> str:
+    return LINE_BREAKS.sub(" ", text)
 
 
 def as_vtt(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
@@ -66,10 +78,11 @@ def as_vtt(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
         cues += [
             str(turn.sequence),
             f"{clock(start, millis=True)} --> {clock(end, millis=True)}",
-            f"<v {turn.speaker.title()}>{escape_cue(turn.text)}",
+            f"<v {escape_cue(turn.speaker.title())}>{escape_cue(turn.text)}",
         ]
         if turn.translation_text:
-            cues.append(f"({turn.translation_language}) {escape_cue(turn.translation_text)}")
+            language = escape_cue(turn.translation_language)
+            cues.append(f"({language}) {escape_cue(turn.translation_text)}")
         cues.append("")
     return "\n".join(cues)
 

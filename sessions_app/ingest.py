@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from sessions_app import aftercall, jsonin, legs, services
+from sessions_app import aftercall, jsonin, legs, privacy, services
 from sessions_app.kallglot import Analysis as UpstreamAnalysis
 from sessions_app.kallglot import Recording as UpstreamRecording
 from sessions_app.kallglot import Session as UpstreamSession
@@ -130,7 +130,7 @@ def webhook_apply(*, event: WebhookEvent) -> str:
         return event.outcome
     envelope = envelope_from(jsonin.load(event.body))
     session = CallSession.objects.filter(kallglot_id=envelope.kallglot_session_id).first()
-    handler = None if session is None else HANDLERS.get(envelope.event_type)
+    handler = handler_for(session, envelope.event_type)
     try:
         resource = None if handler is None else read_resource(envelope)
         with transaction.atomic():
@@ -138,6 +138,14 @@ def webhook_apply(*, event: WebhookEvent) -> str:
     except Exception:
         mark_failed(event)
         raise
+
+
+def handler_for(session: CallSession | None, event_type: str) -> Callable[..., None] | None:
+    """None for a call the app does not know, and for an event that would bring back the
+    personal data of a call whose customer's data was erased (sessions_app.privacy)."""
+    if session is None or (session.erased_at and event_type in privacy.PERSONAL_EVENTS):
+        return None
+    return HANDLERS.get(event_type)
 
 
 def claim_and_apply(
@@ -152,13 +160,15 @@ def claim_and_apply(
     The claim is one conditional UPDATE: of two concurrent deliveries of the same event,
     only one finds it unclaimed. An event of a call the app does not know (another
     integration's, or a `session.created` that overtook the create storing its call, which
-    records that event itself) or of a type it does not use is kept as ignored.
+    records that event itself) or of a type it does not use is kept as ignored. A delivery for
+    a call whose customer's data was erased keeps no body.
     """
     outcome = Outcome.IGNORED if handler is None else Outcome.APPLIED
+    erased = {"body": "", "headers": {}} if session and session.erased_at else {}
     claimed = (
         WebhookEvent.objects.filter(pk=event.pk)
         .exclude(outcome__in=(Outcome.APPLIED, Outcome.IGNORED))
-        .update(outcome=outcome, session=session, processed_at=timezone.now(), error="")
+        .update(outcome=outcome, session=session, processed_at=timezone.now(), error="", **erased)
     )
     if not claimed:  # a concurrent delivery of the same event got here first
         return WebhookEvent.objects.values_list("outcome", flat=True).get(pk=event.pk)

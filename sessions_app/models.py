@@ -150,6 +150,8 @@ class CallSession(models.Model):
         max_length=16, choices=CustomerLeg, blank=True, default=CustomerLeg.NONE
     )
     customer_changed_at = models.DateTimeField(null=True, blank=True)
+    # The customer's phone number, E.164 ("+4930123456"), once calls reach customers by phone.
+    customer_number = models.CharField(max_length=32, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.CREATED, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -161,6 +163,9 @@ class CallSession(models.Model):
     last_event_seq = models.PositiveIntegerField(default=0)
     transcript_status = models.CharField(max_length=16, blank=True)
     transcript_fetched_at = models.DateTimeField(null=True, blank=True)
+    # Set when its customer's data was erased (sessions_app.privacy): nothing personal that
+    # arrives later for this call is stored.
+    erased_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CallSessionQuerySet.as_manager()
@@ -183,6 +188,8 @@ class CallSession(models.Model):
         return f"{self.kallglot_id or 'being created'} ({self.get_status_display()})"
 
     ORDER = {Status.CREATED: 0, Status.ACTIVE: 1, Status.ENDED: 2}
+    # transcript_status of a call whose transcript was removed after its retention period.
+    TRANSCRIPT_PURGED = "purged"
 
     @property
     def line(self) -> str:
@@ -200,6 +207,11 @@ class CallSession(models.Model):
     @property
     def is_ended(self) -> bool:
         return self.status == self.Status.ENDED
+
+    @property
+    def transcript_removed(self) -> bool:
+        """Purged or erased: the app never fetches or stores this call's transcript again."""
+        return self.transcript_status == self.TRANSCRIPT_PURGED or self.erased_at is not None
 
     def advance_to(self, status: str) -> bool:
         """Move the status forward; an older status never undoes a newer one."""
@@ -411,6 +423,31 @@ class Analysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kallglot_id} ({self.get_status_display()})"
+
+
+class ErasureRecord(models.Model):
+    """The audit entry of one erasure: who asked, when, for which customer and how much was
+    removed. The customer's number and CRM id are kept only as keyed hashes (blank when the
+    erasure did not name them): enough to answer "was this customer erased?", not to say who."""
+
+    number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    customer_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    erased_at = models.DateTimeField(default=timezone.now)
+    calls = models.PositiveIntegerField(default=0)
+    removed = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-erased_at"]
+        verbose_name = "erasure"
+
+    def __str__(self) -> str:
+        return f"Erasure {self.pk}"
+
+    @property
+    def named_by(self) -> str:
+        names = [("phone number", self.number_hash), ("CRM customer id", self.customer_id_hash)]
+        return " and ".join(name for name, value in names if value)
 
 
 class EmbedNonce(models.Model):

@@ -98,7 +98,8 @@ function showCaption(event) {
   const existing = list.querySelector(`[data-seq="${event.seq}"]`);
   if (existing) return;
   const item = el("li", { class: `turn turn--${data.speaker}`, "data-seq": String(event.seq) },
-    el("span", { class: "turn__who" }, `${data.speaker} (${data.language})`), el("span", { class: "turn__text" }, data.text));
+    // A caption whose text was removed (its customer's data erased) keeps its place, empty.
+    el("span", { class: "turn__who" }, `${data.speaker} (${data.language})`), el("span", { class: "turn__text" }, data.text ?? ""));
   if (data.translation) item.append(el("span", { class: "turn__translation" }, `${data.translation.language}: ${data.translation.text}`));
   list.append(item);
 }
