@@ -1,10 +1,20 @@
-"""A connected caller who hangs up — told to through the Twilio call or the session's leg, or
-after `caller_hangup_after_s` — completes the call (`CallDuration` given) and disconnects the
-leg (`session.provider.disconnected`, `reason: "caller_hangup"`)."""
+"""A connected caller who hangs up — told to through the Twilio call or the session's leg,
+after `caller_hangup_after_s`, or at the end of its script — completes the call (with a
+`CallDuration`) and disconnects the leg (`session.provider.disconnected`, `reason:
+"caller_hangup"`)."""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.sandbox.audio import bursts, to_mulaw
+from tests.sandbox.stream import collect, of_type, open_stream, receive, send_audio
+
+SCRIPT_LINES = 6
+
+
+def customer_finals(messages: list[dict]) -> list[dict]:
+    return of_type(messages, "transcript.final", speaker="customer")
 
 
 def through_the_call(sandbox_api, call_sid, session_id):
@@ -65,3 +75,21 @@ def test_it_refuses_to_hang_up_a_call_that_is_over(sandbox_api, twilio_app):
     assert again.json()["error"]["code"] == "invalid_request"
     assert unknown.status_code == 404
     assert unknown.json()["error"]["param"] == "call_sid"
+
+
+async def test_it_hangs_up_after_its_script(sandbox_api, receiver, twilio_app):
+    sandbox_api.config(hangup_pause_ms=100)
+    call_sid = sandbox_api.ring()
+    twilio_app.status_callbacks(until="in-progress")
+    session = twilio_app.sessions[0]
+
+    async with open_stream(session) as ws:
+        await receive(ws)
+        await send_audio(ws, to_mulaw(bursts(SCRIPT_LINES)))
+        await collect(ws, lambda got: len(customer_finals(got)) == SCRIPT_LINES, timeout=30)
+    callbacks = twilio_app.status_callbacks(until="completed", timeout=10)
+
+    assert [r.status for r in callbacks] == ["in-progress", "completed"]
+    left = receiver.wait_for_type("session.provider.disconnected")[0].event["data"]
+    assert left["reason"] == "caller_hangup"
+    assert sandbox_api.twilio_call(call_sid)["statuses"][-1]["reason"] == "caller_hangup"
