@@ -155,7 +155,9 @@ def serve_app(app: FakeTwilioApp) -> ThreadingHTTPServer:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    # server_close() waits for requests in hand: a voice webhook still being answered must not
+    # create its session at the sandbox after the test's reset, in the next test.
+    server.daemon_threads, server.block_on_close = False, True
     app.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
