@@ -6,6 +6,10 @@ leg is connected the scripted customer is the caller (conversation.py asks `on_l
 its last scripted line and `hangup_pause_ms` it hangs up, unless `caller_hangup` is off. Every
 change of the leg is a `session.provider.connected` / `.disconnected` webhook (§4.3). The
 carrier never ends the session: the product decides what a hung-up caller means.
+
+One leg does not ring by itself: the one of a session the app creates on a Twilio connection
+while it answers a call of the Twilio stand-in (twilio_calls.py). That call's TwiML brings the
+leg, or nothing does.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class Leg:
         self.status: str | None = None
         self.reason: str | None = None  # why it last hung up
         self.timer: asyncio.Task[None] | None = None
+        self.on_hang_up: Callable[[str], None] | None = None  # the Twilio call it came by
 
     @property
     def on_line(self) -> bool:
@@ -43,7 +48,7 @@ class Leg:
 
     def ring(self) -> None:
         """A managed number or an external connection: the call comes in by itself."""
-        if self.session.route.provider in SELF_CONNECTING:
+        if self.session.route.provider in SELF_CONNECTING and not _claimed_by_twilio(self.session):
             self.status = RINGING
             self._after(store.config.ring_ms, self.connect)
 
@@ -66,6 +71,9 @@ class Leg:
         self.status, self.reason = HUNG_UP, reason
         data = leg_event_object(self.session, reason)
         webhooks.emit("session.provider.disconnected", data, self.session.id)
+        hook, self.on_hang_up = self.on_hang_up, None
+        if hook is not None:
+            hook(reason)
 
     def script_done(self) -> None:
         """The caller said its last line: it hangs up after a pause (when configured to)."""
@@ -96,3 +104,16 @@ class Leg:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+
+
+def _claimed_by_twilio(session: Session) -> bool:
+    """Flow 1: the app answers the stand-in's voice webhook by creating a session on its Twilio
+    connection; the oldest call still waiting for its TwiML claims it (the TwiML decides)."""
+    route = session.route
+    if route.provider != "twilio" or route.connection_id is None or route.direction == "outbound":
+        return False
+    for call in store.twilio_calls.values():
+        if call.answering and call.claimed_session_id is None:
+            call.claimed_session_id = session.id
+            return True
+    return False

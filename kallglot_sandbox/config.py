@@ -2,8 +2,9 @@
 
 Settings (env) say where the sandbox lives; this config says how it behaves right now.
 `credits` is live: it is what remains and drops as billable calls succeed. The telephony keys
-(`numbers`, `connections`, `default_connection`) are None until overridden: None means "as the
-settings say" (telephony.py reads those at call time).
+(`numbers`, `connections`, `default_connection`) and the Twilio stand-in's (`twilio_voice_url`,
+`twilio_status_url`, `twilio_auth_token`) are None until overridden: None means "as the settings
+say" (telephony.py and twilio_http.py read those at call time).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +50,9 @@ class Config:
     ring_ms: int = 1500
     caller_hangup: bool = True
     hangup_pause_ms: int = 1000
+    twilio_voice_url: str | None = None  # None: KALLGLOT_SANDBOX_TWILIO_VOICE_URL
+    twilio_status_url: str | None = None  # None: KALLGLOT_SANDBOX_TWILIO_STATUS_URL
+    twilio_auth_token: str | None = field(default=None, repr=False)  # None: TWILIO_AUTH_TOKEN
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,6 +89,12 @@ def _url(value: Any) -> str | None:
         return None
     if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https"):
         raise ValueError("must be an http(s) URL or null")
+    return value
+
+
+def _secret(value: Any) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ValueError("must be a non-empty string or null")
     return value
 
 
@@ -152,6 +162,9 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "ring_ms": _integer(0),
     "caller_hangup": _boolean,
     "hangup_pause_ms": _integer(0),
+    "twilio_voice_url": _url,
+    "twilio_status_url": _url,
+    "twilio_auth_token": _secret,
 }
 
 

@@ -4,6 +4,7 @@ Tests drive the sandbox through it instead of reaching into its memory, so the s
 work against a sandbox in another process (`manage.py runsandbox`). Same API key as REST.
 It also stands in for the other end of a phone call: `sessions/<id>/customer` connects or
 hangs up the caller's leg, as a PBX bridging a SIP call or a caller putting the phone down.
+The Twilio stand-in's calls have their own module, twilio_control.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
-from kallglot_sandbox import lifecycle, telephony
+from kallglot_sandbox import lifecycle, telephony, twilio_http
 from kallglot_sandbox.carrier import LegRefused
 from kallglot_sandbox.config import parse_update
 from kallglot_sandbox.dsp import SAMPLE_RATE, dominant_frequency, ulaw_to_samples
@@ -48,8 +49,9 @@ async def config(call: Call) -> HttpResponse:
 
 
 def _config_body() -> dict[str, Any]:
-    """The config, with the telephony keys as they apply (settings unless overridden)."""
-    return {**store.config.as_dict(), **telephony.config_view()}
+    """The config, with the telephony and Twilio keys as they apply (settings unless
+    overridden); the Twilio auth token only as set or not."""
+    return {**store.config.as_dict(), **telephony.config_view(), **twilio_http.config_view()}
 
 
 @endpoint(None, "GET", "POST")

@@ -67,9 +67,13 @@ class Call:
 
     def stream_url(self, session_id: str) -> str:
         """`ws(s)://<this host><mount prefix>sessions/<id>/connect`, wherever we are mounted."""
+        return f"{self.stream_root()}sessions/{session_id}/connect"
+
+    def stream_root(self) -> str:
+        """`ws(s)://<this host><mount prefix>`: where this sandbox's stream URLs begin."""
         root = reverse("sandbox:root", urlconf=getattr(self.request, "urlconf", None))
         scheme = "wss" if self.request.is_secure() else "ws"
-        return f"{scheme}://{self.request.get_host()}{root}sessions/{session_id}/connect"
+        return f"{scheme}://{self.request.get_host()}{root}"
 
 
 Handler = Callable[..., Awaitable[HttpResponse]]

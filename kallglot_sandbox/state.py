@@ -147,6 +147,35 @@ class Fault:
 
 
 @dataclass
+class TwilioCall:
+    """An inbound call the Twilio stand-in puts through to the app (twilio_calls.py)."""
+
+    sid: str
+    account_sid: str
+    from_number: str
+    to_number: str
+    created_at: float
+    voice_url: str
+    status_url: str
+    auth_token: str = field(repr=False)  # signs this call's requests; never shown
+    hangup_after_s: float | None = None
+    status: str = "ringing"
+    history: list[dict[str, Any]] = field(default_factory=list)
+    answering: bool = False  # the voice webhook waits for the app's TwiML
+    claimed_session_id: str | None = None  # created on a Twilio connection meanwhile
+    twiml: str | None = None
+    said: list[str] = field(default_factory=list)
+    session_id: str | None = None  # the session whose stream the call joined
+    error: str | None = None
+    answered_at: float | None = None
+    ended_at: float | None = None
+    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    next_sequence: int = 0
+    callback_tail: asyncio.Future[None] | None = None
+    task: asyncio.Task[None] | None = None
+
+
+@dataclass
 class Store:
     config: Config = field(default_factory=Config)
     sessions: dict[str, Session] = field(default_factory=dict)
@@ -161,6 +190,7 @@ class Store:
     webhook_log: list[dict[str, Any]] = field(default_factory=list)
     webhook_tails: dict[str, asyncio.Future[None]] = field(default_factory=dict)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    twilio_calls: dict[str, TwilioCall] = field(default_factory=dict)
     resets: int = 0  # how many times `clear` ran: requests still waiting then do nothing
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:

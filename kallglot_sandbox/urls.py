@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from kallglot_sandbox import control, downloads, storm, views
+from kallglot_sandbox import control, downloads, storm, twilio_control, views
 
 app_name = "sandbox"
 
@@ -33,5 +33,16 @@ urlpatterns = [
     ),
     path("_control/webhooks", control.webhook_log, name="control-webhooks"),
     path("_control/webhooks/storm", storm.storm, name="control-storm"),
+    path("_control/twilio/calls", twilio_control.calls, name="control-twilio-calls"),
+    path(
+        "_control/twilio/calls/<str:call_sid>",
+        twilio_control.call_detail,
+        name="control-twilio-call",
+    ),
+    path(
+        "_control/twilio/calls/<str:call_sid>/hangup",
+        twilio_control.call_hangup,
+        name="control-twilio-hangup",
+    ),
     re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]

@@ -127,7 +127,7 @@ async def _attempt(delivery: Delivery, attempt: int) -> bool:
         "Kallglot-Original-Timestamp": str(int(event.created_at)),
     }
     try:
-        response = await _get_client().post(url, content=event.body, headers=headers)
+        response = await http_client().post(url, content=event.body, headers=headers)
     except httpx.HTTPError as exc:
         _log(delivery, attempt, None, f"{type(exc).__name__}: {exc}", url)
         return False
@@ -135,8 +135,9 @@ async def _attempt(delivery: Delivery, attempt: int) -> bool:
     return 200 <= response.status_code < 300
 
 
-def _get_client() -> httpx.AsyncClient:
-    """One client per process (per event loop, should the loop ever change)."""
+def http_client() -> httpx.AsyncClient:
+    """One client per process (per event loop, should the loop ever change); the Twilio
+    stand-in (twilio_http.py) shares it with its own timeout per request."""
     global _client, _client_loop
     loop = asyncio.get_running_loop()
     if _client is None or _client_loop is not loop:

@@ -1,4 +1,5 @@
-"""Fixtures for the sandbox conformance tests: the running sandbox, and a webhook receiver."""
+"""Fixtures for the sandbox conformance tests: the running sandbox, a webhook receiver, and a
+fake app for the sandbox's Twilio stand-in to call."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.conftest import SANDBOX_KEY, LiveServer
 from tests.sandbox.receiver import Receiver, serve
+from tests.sandbox.twilio_app import AUTH_TOKEN, FakeTwilioApp, serve_app
 
 KEY = SANDBOX_KEY
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -63,6 +65,13 @@ class SandboxApi:
             return self.get(path)
         return self.post(path, json={"action": action})
 
+    def ring(self, to: str = "+4930901820", **body: Any) -> str:
+        """A simulated inbound call through the Twilio stand-in; its CallSid."""
+        return self.control("POST", "twilio/calls", json={"to": to, **body})["call_sid"]
+
+    def twilio_call(self, call_sid: str) -> dict[str, Any]:
+        return self.control("GET", f"twilio/calls/{call_sid}")
+
     def webhook_log(self, at_least: int = 0, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The delivery log, once it has `at_least` entries."""
         deadline = time.monotonic() + timeout
@@ -96,5 +105,20 @@ def receiver(sandbox_api: SandboxApi) -> Iterator[Receiver]:
     server = serve(receiver)
     sandbox_api.config(webhook_url=receiver.url)
     yield receiver
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def twilio_app(sandbox_api: SandboxApi) -> Iterator[FakeTwilioApp]:
+    """A fake app where the Twilio stand-in now sends its calls, sharing its auth token."""
+    app = FakeTwilioApp(sandbox_api.base, KEY)
+    server = serve_app(app)
+    sandbox_api.config(
+        twilio_voice_url=app.voice_url,
+        twilio_status_url=app.status_url,
+        twilio_auth_token=AUTH_TOKEN,
+    )
+    yield app
     server.shutdown()
     server.server_close()
