@@ -28,7 +28,14 @@ def test_it_runs_the_live_board(
 
     row = board.row(session_id)
     row.wait_for()
-    assert cells(row) == ["alice", "created", "en → es", "ticket_id: T-9", "not live yet"]
+    assert cells(row) == [
+        "alice",
+        "created",
+        "Browser",
+        "en → es",
+        "ticket_id: T-9",
+        "not live yet",
+    ]
     assert console.stats()["framesSent"] == 0
 
     row.get_by_role("button", name="Watch captions").click()
@@ -55,7 +62,7 @@ def test_it_runs_the_live_board(
 
 
 def cells(row: Locator) -> list[str]:
-    return row.locator("td").all_inner_texts()[:5]
+    return row.locator("td").all_inner_texts()[:6]
 
 
 def assert_the_clock_runs(row: Locator) -> None:
