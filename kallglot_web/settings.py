@@ -253,6 +253,8 @@ EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
 EMBED_SIGNING_SECRET = env.str("EMBED_SIGNING_SECRET", default="")
 # Create an agent account on first sign-in through a signed link (never a supervisor).
 EMBED_CREATE_AGENTS = env.bool("EMBED_CREATE_AGENTS", default=False)
+# Links sign in agents only; staff, superusers and supervisors named here may use them too.
+EMBED_ALLOWED_STAFF = env.list("EMBED_ALLOWED_STAFF", default=[])
 EMBED_LINK_MAX_AGE = 300
 if EMBED_ALLOWED_ORIGINS:
     # Third-party iframes only get cookies that are SameSite=None, Secure and Partitioned
