@@ -215,8 +215,9 @@ LOGIN_URL = "login"
 # (docs/deploy.md). Supervisors release a lock early by deleting its access attempts in the admin.
 AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGNIN_LOCKOUT_MINUTES", default=15))
+AXES_HANDLER = "sessions_app.signin.AttemptsHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the account's failures from that address (AttemptsHandler)
 # Attempts while locked out do not push the end of the lock further: the time the login page
 # gives for a retry holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -81,6 +81,15 @@ def test_a_success_forgets_earlier_failures(client, alice):
     assert sign_in(client).status_code == 302
 
 
+def test_signing_in_as_oneself_keeps_the_guesses_at_someone_else(client, alice, bob):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "alice", "not-the-password")
+    assert sign_in(client, "bob").status_code == 302
+    client.logout()
+
+    assert_locked(sign_in(client, "alice", "not-the-password"))
+
+
 def test_the_window_releases_the_lock(client, alice):
     fail_until_locked(client)
     past = settings.AXES_COOLOFF_TIME + timedelta(seconds=1)
