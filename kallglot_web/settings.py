@@ -210,13 +210,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # --- Sign-in throttling (django-axes; failures are counted in the database, for every worker) --
 # After SIGNIN_FAILURE_LIMIT failures in a row an account is locked, and so is an address,
-# each on its own, for SIGNIN_LOCKOUT_MINUTES after the last failure. The address is the
+# each on its own, for SIGNIN_LOCKOUT_MINUTES after the last failure; refused embed links count
+# against their address (sessions_app.signin). The address is the
 # connection's (REMOTE_ADDR); behind a proxy, Daphne's --proxy-headers makes it the client's
 # (docs/deploy.md). Supervisors release a lock early by deleting its access attempts in the admin.
 AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGNIN_LOCKOUT_MINUTES", default=15))
 AXES_HANDLER = "sessions_app.signin.AttemptsHandler"
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "sessions_app.signin.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True  # the account's failures from that address (AttemptsHandler)
 # Attempts while locked out do not push the end of the lock further: the time the login page
 # gives for a retry holds.

@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from sessions_app import embed_link
+from sessions_app import embed_link, signin
 from sessions_app.access import is_supervisor
 from sessions_app.models import EmbedNonce
 
@@ -33,23 +33,31 @@ STAFF_REFUSED = (
 
 
 class Refused(Exception):
-    def __init__(self, status: int, message: str, *, sign_in: bool = False) -> None:
+    def __init__(
+        self, status: int, message: str, *, sign_in: bool = False, failed: bool = False
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.sign_in = sign_in  # point to the login page rather than to the CRM
+        # The link itself failed (not the account it names): a failed sign-in of the address.
+        self.failed = failed
 
 
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     if not settings.EMBED_SIGNING_SECRET:
         raise Http404("Embedding is not configured.")
+    if not signin.is_allowed(request, request.GET.get("agent") or None):
+        return signin.lockout_response(request, None, {"username": request.GET.get("agent")})
     try:
         params = checked_link(request)
         user = agent_for(params)
         use_nonce(params)
     except Refused as exc:
         logger.warning("embed link refused: %s", exc.message)
+        if exc.failed:
+            signin.count_failure(request)
         context = {"message": exc.message, "sign_in": exc.sign_in}
         return render(request, "sessions_app/embed_refused.html", context, status=exc.status)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -61,7 +69,8 @@ def checked_link(request: HttpRequest) -> dict:
     try:
         return embed_link.verify(request.GET.dict(), settings.EMBED_SIGNING_SECRET)
     except embed_link.LinkError as exc:
-        raise Refused(400 if exc.code == "malformed" else 403, str(exc)) from exc
+        status = 400 if exc.code == "malformed" else 403
+        raise Refused(status, str(exc), failed=True) from exc
 
 
 def agent_for(params: dict) -> AbstractBaseUser:
@@ -92,4 +101,5 @@ def use_nonce(params: dict) -> None:
         with transaction.atomic():
             EmbedNonce.objects.create(nonce=params["nonce"], expires_at=expires)
     except IntegrityError:
-        raise Refused(403, "This sign-in link was already used. Open the console again.") from None
+        message = "This sign-in link was already used. Open the console again."
+        raise Refused(403, message, failed=True) from None

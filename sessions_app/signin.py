@@ -1,8 +1,9 @@
-"""Sign-in throttling, on top of django-axes: what a locked-out client is told.
+"""Sign-in throttling, on top of django-axes: what counts, and what a locked-out client is told.
 
 Axes counts failed sign-ins in the database, per account and per address, and refuses a
 sign-in while either is locked (settings: SIGNIN_FAILURE_LIMIT, SIGNIN_LOCKOUT_MINUTES). This
-module turns a refusal into the login page with the time the lock lifts.
+module turns a refusal into a page with the time the lock lifts, and lets the other way in
+(signed embed links) count and honour the same locks.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from datetime import datetime
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessBase
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -37,11 +39,39 @@ class AttemptsHandler(AxesDatabaseHandler):
         return attempts.delete()[0]
 
 
+def lockout_parameters(
+    request_or_attempt: HttpRequest | AccessBase, credentials: dict | None = None
+) -> list[str]:
+    """What a failure counts against (AXES_LOCKOUT_PARAMETERS): its account and its address,
+    each on its own; one that names no account (a refused embed link) only its address."""
+    if isinstance(request_or_attempt, AccessBase):
+        username = request_or_attempt.username
+    else:
+        username = get_client_username(request_or_attempt, credentials)
+    return ["username", "ip_address"] if username else ["ip_address"]
+
+
+def is_allowed(request: HttpRequest, username: str | None) -> bool:
+    """Whether a sign-in as `username` (or as nobody in particular) may be tried from here."""
+    return AxesProxyHandler.is_allowed(request, {"username": username})
+
+
+def count_failure(request: HttpRequest) -> None:
+    """A failed sign-in of this address that names no account (e.g. a refused embed link)."""
+    user_login_failed.send(sender=__name__, credentials={"username": None}, request=request)
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
-    """The login page saying when to try again (axes' AXES_LOCKOUT_CALLABLE)."""
-    response = login_page(request, credentials, lockout_message(request, credentials))
+    """The page saying when to try again (axes' AXES_LOCKOUT_CALLABLE): the login page, or for
+    a signed embed link the page that explains a refused link."""
+    message = lockout_message(request, credentials)
+    if request.resolver_match and request.resolver_match.url_name == "embed-start":
+        context = {"message": message}
+        response = render(request, "sessions_app/embed_refused.html", context, status=STATUS)
+    else:
+        response = login_page(request, credentials, message)
     response["Retry-After"] = str(seconds_left(request, credentials))
     return response
 
