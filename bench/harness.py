@@ -155,6 +155,15 @@ def signed_in(server: Server, username: str) -> httpx.Client:
     return client
 
 
+def status_socket(server: Server, username: str, session: object) -> str:
+    """The status socket's path for `session`, ticket included, as the console gets it."""
+    client = signed_in(server, username)
+    try:
+        return client.get(f"/api/sessions/{session.public_id}").json()["status_socket"]
+    finally:
+        client.close()
+
+
 def signed_webhook(event: dict) -> tuple[bytes, dict[str, str]]:
     body = json.dumps(event).encode()
     t = str(int(time.time()))

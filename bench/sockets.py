@@ -6,13 +6,13 @@ import asyncio
 import time
 
 import websockets
-from harness import Server, report, signed_webhook
+from harness import Server, report, signed_webhook, status_socket
 
 SOCKETS = 2000
 
 
-async def run(server: Server, session: object, ticket: str) -> tuple[float, int]:
-    url = f"{server.ws_url}/ws/sessions/{session.public_id}/?ticket={ticket}"
+async def run(server: Server, session: object, socket_path: str) -> tuple[float, int]:
+    url = f"{server.ws_url}{socket_path}"
     sockets = []
     for batch in range(0, SOCKETS, 100):
         opened = await asyncio.gather(
@@ -48,15 +48,13 @@ async def run(server: Server, session: object, ticket: str) -> tuple[float, int]
 
 
 def measure(server: Server, agent: object) -> None:
-    from sessions_app import tickets
     from sessions_app.models import CallSession
 
     session = CallSession.objects.create(
         kallglot_id="sess_BROADCAST1", agent=agent, mode="ai_agent"
     )
-    elapsed, rss = asyncio.run(
-        run(server, session, tickets.issue(agent.pk, str(session.public_id)))
-    )
+    socket_path = status_socket(server, agent.get_username(), session)
+    elapsed, rss = asyncio.run(run(server, session, socket_path))
     report(
         f"{SOCKETS} status sockets, one broadcast reaches all",
         f"{elapsed * 1000:.0f} ms",

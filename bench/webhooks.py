@@ -10,7 +10,7 @@ import uuid
 
 import httpx
 import websockets
-from harness import Server, percentile, report, signed_webhook
+from harness import Server, percentile, report, signed_webhook, status_socket
 
 EVENTS = 3000
 DUPLICATES = 300
@@ -127,12 +127,12 @@ class RawPoster:
             writer.close()
 
 
-async def latency_run(receiver: Server, holder: Server, sessions: list, tickets: list) -> list:
+async def latency_run(receiver: Server, holder: Server, sessions: list, paths: list) -> list:
     sent: dict[str, float] = {}
     latencies: list[float] = []
     sockets = []
-    for session, ticket in zip(sessions, tickets, strict=True):
-        url = f"{holder.ws_url}/ws/sessions/{session.public_id}/?ticket={ticket}"
+    for path in paths:
+        url = f"{holder.ws_url}{path}"
         socket = await websockets.connect(url, origin=holder.url)
         await socket.recv()  # the snapshot
         sockets.append(socket)
@@ -167,11 +167,9 @@ async def latency_run(receiver: Server, holder: Server, sessions: list, tickets:
 
 
 def latency(receiver: Server, holder: Server, agent: object) -> None:
-    from sessions_app import tickets
-
     sessions = make_sessions(agent, 10)
-    issued = [tickets.issue(agent.pk, str(s.public_id)) for s in sessions]
-    values = asyncio.run(latency_run(receiver, holder, sessions, issued))
+    paths = [status_socket(holder, agent.get_username(), s) for s in sessions]
+    values = asyncio.run(latency_run(receiver, holder, sessions, paths))
     p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
     report(
         f"webhook -> socket, 2 workers + Redis, 100/s ({len(values)}/1000 seen)",

@@ -11,6 +11,7 @@ from django.urls import path
 from sessions_app import services, tickets
 from sessions_app.models import CallSession
 from sessions_app.routing import websocket_urlpatterns
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +43,7 @@ async def assert_refused(path: str) -> None:
 
 
 def ticket_for(user: object, session: CallSession) -> str:
-    return tickets.issue(user.pk, str(session.public_id))
+    return tickets.issue(signed_in(user), str(session.public_id))
 
 
 record = database_sync_to_async(services.record_event)

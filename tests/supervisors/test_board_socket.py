@@ -11,6 +11,7 @@ from django.urls import path
 from sessions_app import services, tickets
 from sessions_app.models import CallSession
 from sessions_app.routing import websocket_urlpatterns
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +29,7 @@ def calls(alice, bob) -> tuple[CallSession, CallSession]:
 
 
 async def board(user) -> WebsocketCommunicator:
-    ticket = tickets.issue(user.pk, "board")
+    ticket = tickets.issue(signed_in(user), "board")
     communicator = WebsocketCommunicator(application, f"/ws/supervisor/?ticket={ticket}")
     connected, _ = await communicator.connect()
     assert connected
@@ -37,9 +38,9 @@ async def board(user) -> WebsocketCommunicator:
 
 async def test_agents_and_bad_tickets_are_refused(alice, charlie):
     for ticket in (
-        tickets.issue(alice.pk, "board"),
+        tickets.issue(signed_in(alice), "board"),
         "nope",
-        tickets.issue(charlie.pk, "some-session"),
+        tickets.issue(signed_in(charlie), "some-session"),
     ):
         communicator = WebsocketCommunicator(application, f"/ws/supervisor/?ticket={ticket}")
         assert (await communicator.connect())[0]
