@@ -24,6 +24,10 @@ def call(alice) -> CallSession:
     return CallSession.objects.create(kallglot_id="sess_OUT1", agent=alice, mode="ai_agent")
 
 
+# The ORM stays off the event loop: clients sign in and talk to the app in a thread.
+signed_in_client = sync_to_async(client_for)
+
+
 @sync_to_async
 def status_socket_of(client, call: CallSession) -> str:
     return client.get(f"/api/sessions/{call.public_id}").json()["status_socket"]
@@ -46,7 +50,7 @@ async def opened(socket_path: str) -> tuple[WebsocketCommunicator, dict]:
 
 
 async def test_a_status_ticket_opens_no_socket_after_sign_out(alice, call):
-    client = client_for(alice)
+    client = await signed_in_client(alice)
     socket_path = await status_socket_of(client, call)
     before, first = await opened(socket_path)
     assert first["type"] == "websocket.send"
@@ -59,7 +63,7 @@ async def test_a_status_ticket_opens_no_socket_after_sign_out(alice, call):
 
 
 async def test_a_board_ticket_opens_no_socket_after_sign_out(charlie):
-    client = client_for(charlie)
+    client = await signed_in_client(charlie)
     socket_path = await board_socket_of(client)
     before, first = await opened(socket_path)
     assert first["type"] == "websocket.send"
@@ -72,7 +76,7 @@ async def test_a_board_ticket_opens_no_socket_after_sign_out(charlie):
 
 
 async def test_signing_out_closes_the_sockets_the_sign_in_opened(alice, charlie, call):
-    agent, supervisor = client_for(alice), client_for(charlie)
+    agent, supervisor = await signed_in_client(alice), await signed_in_client(charlie)
     status, _ = await opened(await status_socket_of(agent, call))
     board, _ = await opened(await board_socket_of(supervisor))
 
@@ -85,7 +89,7 @@ async def test_signing_out_closes_the_sockets_the_sign_in_opened(alice, charlie,
 
 
 async def test_another_sign_in_of_the_same_user_keeps_its_tickets(alice, call):
-    here, elsewhere = client_for(alice), client_for(alice)
+    here, elsewhere = await signed_in_client(alice), await signed_in_client(alice)
     socket_path = await status_socket_of(here, call)
     open_here, _ = await opened(socket_path)
 
