@@ -208,12 +208,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "console"
+LOGOUT_REDIRECT_URL = "login"
+
 # --- Sign-in throttling (django-axes; failures are counted in the database, for every worker) --
-# After SIGNIN_FAILURE_LIMIT failures in a row an account is locked, and so is an address,
-# each on its own, for SIGNIN_LOCKOUT_MINUTES after the last failure; refused embed links count
-# against their address (sessions_app.signin). The address is the
-# connection's (REMOTE_ADDR); behind a proxy, Daphne's --proxy-headers makes it the client's
-# (docs/deploy.md). Supervisors release a lock early by deleting its access attempts in the admin.
+# After SIGNIN_FAILURE_LIMIT failures an account is locked, and so is an address, each on its
+# own, for SIGNIN_LOCKOUT_MINUTES after the last failure; refused embed links count against
+# their address (sessions_app.signin). The address is the connection's (REMOTE_ADDR); behind a
+# proxy, Daphne's --proxy-headers makes it the client's (docs/deploy.md). Supervisors release a
+# lock early by deleting its access attempts in the admin.
 AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGNIN_LOCKOUT_MINUTES", default=15))
 AXES_HANDLER = "sessions_app.signin.AttemptsHandler"
@@ -223,8 +226,6 @@ AXES_RESET_ON_SUCCESS = True  # the account's failures from that address (Attemp
 # gives for a retry holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "sessions_app.signin.lockout_response"
-LOGIN_REDIRECT_URL = "console"
-LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -66,13 +66,13 @@ def lockout_response(
 ) -> HttpResponse:
     """The page saying when to try again (axes' AXES_LOCKOUT_CALLABLE): the login page, or for
     a signed embed link the page that explains a refused link."""
-    message = lockout_message(request, credentials)
+    until = locked_until(request, credentials)
     if request.resolver_match and request.resolver_match.url_name == "embed-start":
-        context = {"message": message}
+        context = {"message": lockout_message(until)}
         response = render(request, "sessions_app/embed_refused.html", context, status=STATUS)
     else:
-        response = login_page(request, credentials, message)
-    response["Retry-After"] = str(seconds_left(request, credentials))
+        response = login_page(request, credentials, lockout_message(until))
+    response["Retry-After"] = str(seconds_until(until))
     return response
 
 
@@ -86,19 +86,18 @@ def login_page(request: HttpRequest, credentials: dict | None, message: str) -> 
     return render(request, "registration/login.html", context, status=STATUS)
 
 
-def lockout_message(request: HttpRequest, credentials: dict | None) -> str:
-    until = timezone.localtime(locked_until(request, credentials))
-    minutes = math.ceil(seconds_left(request, credentials) / 60)
+def lockout_message(until: datetime) -> str:
+    local = timezone.localtime(until)
+    minutes = math.ceil(seconds_until(until) / 60)
     unit = "minute" if minutes == 1 else "minutes"
     return (
-        f"Too many failed sign-ins. Try again after {until:%H:%M} {until.tzname()} "
+        f"Too many failed sign-ins. Try again after {local:%H:%M} {local.tzname()} "
         f"(in {minutes} {unit})."
     )
 
 
-def seconds_left(request: HttpRequest, credentials: dict | None) -> int:
-    left = (locked_until(request, credentials) - timezone.now()).total_seconds()
-    return max(1, math.ceil(left))
+def seconds_until(moment: datetime) -> int:
+    return max(1, math.ceil((moment - timezone.now()).total_seconds()))
 
 
 def locked_until(request: HttpRequest, credentials: dict | None) -> datetime:
