@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -144,6 +145,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "csp",
+    "axes",
     "sessions_app",
     "kallglot_sandbox",
 ]
@@ -159,6 +161,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Turns a sign-in refused for too many failures into the login page that says when to retry.
+    "axes.middleware.AxesMiddleware",
     # Last, because it is sync-only: Django then runs the whole chain in the request's own
     # thread, switching from async once at its edge, where async-capable middleware last
     # would make every other one hop threads twice (docs/architecture.md, bench/README.md).
@@ -234,6 +238,11 @@ if REDIS_URL:
 else:  # one process: its own memory is the channel layer and the cache
     CHANNEL_LAYERS = {"default": {"BACKEND": "kallglot_web.channel_layer.InMemoryChannelLayer"}}
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while its account or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -241,6 +250,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in throttling (django-axes; failures are counted in the database, for every worker) --
+# After SIGNIN_FAILURE_LIMIT failures an account is locked, and so is an address, each on its
+# own, for SIGNIN_LOCKOUT_MINUTES after the last failure; refused embed links count against
+# their address (sessions_app.signin). The address is the connection's (REMOTE_ADDR); behind a
+# proxy, Daphne's --proxy-headers makes it the client's (docs/deploy.md). Supervisors release a
+# lock early by deleting its access attempts in the admin.
+AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGNIN_LOCKOUT_MINUTES", default=15))
+AXES_HANDLER = "sessions_app.signin.AttemptsHandler"
+AXES_LOCKOUT_PARAMETERS = "sessions_app.signin.lockout_parameters"
+AXES_RESET_ON_SUCCESS = True  # the account's failures from that address (AttemptsHandler)
+# Attempts while locked out do not push the end of the lock further: the time the login page
+# gives for a retry holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "sessions_app.signin.lockout_response"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -274,6 +299,8 @@ EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
 EMBED_SIGNING_SECRET = env.str("EMBED_SIGNING_SECRET", default="")
 # Create an agent account on first sign-in through a signed link (never a supervisor).
 EMBED_CREATE_AGENTS = env.bool("EMBED_CREATE_AGENTS", default=False)
+# Links sign in agents only; staff, superusers and supervisors named here may use them too.
+EMBED_ALLOWED_STAFF = env.list("EMBED_ALLOWED_STAFF", default=[])
 EMBED_LINK_MAX_AGE = 300
 if EMBED_ALLOWED_ORIGINS:
     # Third-party iframes only get cookies that are SameSite=None, Secure and Partitioned
@@ -316,5 +343,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "daphne": {"level": "WARNING"},
+        "django.channels.server": {"level": "WARNING"},
+        # Failures and lockouts are warnings; every sign-in and sign-out would be INFO.
+        "axes": {"level": "WARNING"},
+    },
 }

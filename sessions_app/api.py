@@ -89,7 +89,7 @@ def session_json(session: CallSession, request: HttpRequest) -> dict:
         "duration_seconds": session.duration_seconds,
         "end_reason": session.end_reason or None,
         "last_event_seq": session.last_event_seq,
-        "status_socket": tickets.status_socket(request.user.pk, public_id),
+        "status_socket": tickets.status_socket(request, public_id),
     }
 
 

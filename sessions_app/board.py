@@ -7,7 +7,6 @@ import uuid
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -53,13 +52,14 @@ def recent_captions(session: CallSession) -> list[dict]:
     return [relay.event_message(event) for event in reversed(latest)]
 
 
-def board_user(ticket: str) -> object | None:
-    user = get_user_model().objects.filter(pk=tickets.read(ticket, BOARD), is_active=True).first()
-    return user if user and is_supervisor(user) else None
+def board_holder(ticket: str) -> tickets.Holder | None:
+    """Who the ticket lets in to the board: a supervisor, still signed in."""
+    holder = tickets.read(ticket, BOARD)
+    return holder if holder and is_supervisor(holder.user) else None
 
 
 def socket_path(request: HttpRequest) -> str:
-    return f"/ws/supervisor/?ticket={tickets.issue(request.user.pk, BOARD)}"
+    return f"/ws/supervisor/?ticket={tickets.issue(request, BOARD)}"
 
 
 @require_GET
@@ -84,17 +84,20 @@ def board_socket(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"socket": socket_path(request)})
 
 
-class BoardConsumer(consumers.AppSocket):
+class BoardConsumer(consumers.ClosesAtSignOut, consumers.AppSocket):
     user = None
+    sign_in: str | None = None
     watched: CallSession | None = None
 
     async def connect(self) -> None:
         query = parse_qs(self.scope["query_string"].decode("latin-1"))
-        self.user = await database_sync_to_async(board_user)((query.get("ticket") or [""])[0])
+        holder = await database_sync_to_async(board_holder)((query.get("ticket") or [""])[0])
         await self.accept()
-        if self.user is None:
+        if holder is None:
             await self.close(code=consumers.REFUSED)
             return
+        self.user, self.sign_in = holder.user, holder.sign_in
+        await relay.join_sign_in(self.channel_layer, self.channel_name, self.sign_in)
         await relay.join_board(self.channel_layer, self.channel_name)
         sessions = await database_sync_to_async(live_sessions)()
         await self.send_json({"type": "board", "sessions": sessions})
@@ -102,6 +105,7 @@ class BoardConsumer(consumers.AppSocket):
     async def disconnect(self, code: int) -> None:
         if self.user is not None:
             await relay.leave_board(self.channel_layer, self.channel_name)
+            await relay.leave_sign_in(self.channel_layer, self.channel_name, self.sign_in)
         await self.unwatch()
 
     async def receive_json(self, content: object, **kwargs: object) -> None:

@@ -6,21 +6,22 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.contrib.auth import get_user_model
 
 from sessions_app import jsonin, relay, tickets
 from sessions_app.access import find_session
 from sessions_app.models import CallSession, SessionEvent
 
 MAX_MESSAGE_BYTES = 4096  # a page sends only {"type": "resume", "after": n} or a watch
-REFUSED = 4401  # no, expired, tampered or foreign ticket: fetch a fresh one and reconnect
+# No, expired, tampered or foreign ticket, or its sign-in ended: fetch a fresh one and reconnect.
+REFUSED = 4401
 MAX_EVENTS_PER_RESUME = 500
 
 
-def load_session(ticket: str, public_id: str) -> CallSession | None:
-    user_id = tickets.read(ticket, public_id)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    return find_session(user, public_id) if user else None
+def load_session(ticket: str, public_id: str) -> tuple[CallSession, str] | None:
+    """The call the ticket opens, and the sign-in it was issued in."""
+    holder = tickets.read(ticket, public_id)
+    session = find_session(holder.user, public_id) if holder else None
+    return (session, holder.sign_in) if session else None
 
 
 def snapshot(session: CallSession) -> dict:
@@ -43,6 +44,16 @@ def events_after(session: CallSession, after: int) -> list[dict]:
     return [relay.event_message(event) for event in events[:MAX_EVENTS_PER_RESUME]]
 
 
+MAX_MESSAGE_BYTES = 4096  # a page sends only {"type": "resume", "after": n} or a watch
+
+
+class ClosesAtSignOut:
+    """For consumers: the socket closes when the sign-in its ticket was issued in signs out."""
+
+    async def sign_in_ended(self, message: dict) -> None:
+        await self.close(code=REFUSED)
+
+
 class AppSocket(relay.ForwardsEvents, AsyncJsonWebsocketConsumer):
     """The app's sockets: relayed events pass through; what a page sends is read in limits."""
 
@@ -54,18 +65,21 @@ class AppSocket(relay.ForwardsEvents, AsyncJsonWebsocketConsumer):
             return None  # receive_json ignores anything but the messages it knows
 
 
-class StatusConsumer(AppSocket):
+class StatusConsumer(ClosesAtSignOut, AppSocket):
     session: CallSession | None = None
+    sign_in: str | None = None
 
     async def connect(self) -> None:
         query = parse_qs(self.scope["query_string"].decode("latin-1"))
         public_id = str(self.scope["url_route"]["kwargs"]["session_id"])
         ticket = (query.get("ticket") or [""])[0]
-        self.session = await database_sync_to_async(load_session)(ticket, public_id)
+        admitted = await database_sync_to_async(load_session)(ticket, public_id)
         await self.accept()
-        if self.session is None:
+        if admitted is None:
             await self.close(code=REFUSED)
             return
+        self.session, self.sign_in = admitted
+        await relay.join_sign_in(self.channel_layer, self.channel_name, self.sign_in)
         await relay.join_session(self.channel_layer, self.channel_name, self.session)
         await self.send_json(snapshot(self.session))
         after = (query.get("after") or [""])[0]
@@ -75,6 +89,7 @@ class StatusConsumer(AppSocket):
     async def disconnect(self, code: int) -> None:
         if self.session is not None:
             await relay.leave_session(self.channel_layer, self.channel_name, self.session)
+            await relay.leave_sign_in(self.channel_layer, self.channel_name, self.sign_in)
 
     async def receive_json(self, content: object, **kwargs: object) -> None:
         if isinstance(content, dict) and content.get("type") == "resume":

@@ -107,7 +107,7 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "session_id": public_id,
         "analysis_url": reverse("api-session-analysis", args=[session.public_id]),
         "urls": links.api_urls(),
-        "status_socket": tickets.status_socket(request.user.pk, public_id),
+        "status_socket": tickets.status_socket(request, public_id),
         "session_url": reverse("api-session", args=[session.public_id]),
         "last_event_seq": session.last_event_seq,
         "event_labels": SessionEvent.LABELS,

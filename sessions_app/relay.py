@@ -25,10 +25,17 @@ SUPERVISORS = "supervisors"
 CAPTIONS = ("transcript.segment",)
 # The type of a relayed event's channel-layer message: consumers handle it in `session_event`.
 EVENT = "session.event"
+# Sent to a sign-in's sockets when it signs out: consumers close them in `sign_in_ended`.
+SIGN_IN_ENDED = "sign_in.ended"
 
 
 def session_group(session: CallSession) -> str:
     return f"session.{session.public_id.hex}"
+
+
+def sign_in_group(sign_in: str) -> str:
+    """The sockets opened with tickets of one sign-in (`sign_in` is tickets.sign_in_id's hex)."""
+    return f"sign_in.{sign_in}"
 
 
 def event_message(event: SessionEvent) -> dict:
@@ -50,6 +57,11 @@ def publish(event: SessionEvent) -> None:
     if event.kind not in CAPTIONS:
         groups.append(SUPERVISORS)
     transaction.on_commit(lambda: async_to_sync(send)(groups, message))
+
+
+def sign_in_ended(sign_in: str) -> None:
+    """Close the sockets opened with this sign-in's tickets (it signed out)."""
+    async_to_sync(send)([sign_in_group(sign_in)], {"type": SIGN_IN_ENDED})
 
 
 async def send(groups: list[str], message: dict) -> None:
@@ -82,3 +94,11 @@ async def join_board(layer: object, channel_name: str) -> None:
 
 async def leave_board(layer: object, channel_name: str) -> None:
     await layer.group_discard(SUPERVISORS, channel_name)
+
+
+async def join_sign_in(layer: object, channel_name: str, sign_in: str) -> None:
+    await layer.group_add(sign_in_group(sign_in), channel_name)
+
+
+async def leave_sign_in(layer: object, channel_name: str, sign_in: str) -> None:
+    await layer.group_discard(sign_in_group(sign_in), channel_name)

@@ -233,6 +233,41 @@ def client_for(user: object) -> object:
     return client
 
 
+def sign_in(base_url: str, username: str) -> httpx.Client:
+    """An HTTP client signed in as `username` through the login page of a live server."""
+    client = httpx.Client(base_url=base_url, timeout=10)
+    client.get("/accounts/login/")
+    client.post(
+        "/accounts/login/",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base_url}/accounts/login/"},
+    )
+    return client
+
+
+def status_socket(server: LiveServer, username: str, session: object) -> str:
+    """The status socket's path for `session`, ticket included, as the console gets it."""
+    client = sign_in(server.url, username)
+    try:
+        return client.get(f"/api/sessions/{session.public_id}").json()["status_socket"]
+    finally:
+        client.close()
+
+
+def signed_in(user: object) -> object:
+    """A request of `user`'s in a sign-in of their own, as socket tickets are issued in."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    request.session = client_for(user).session
+    return request
+
+
 # --- The sandbox as the upstream peer of in-process tests. -----------------------------------
 
 SANDBOX_KEY = settings.KALLGLOT_SANDBOX_API_KEY  # made for this installation (.env)

@@ -11,6 +11,7 @@ from django.urls import path
 from sessions_app import services, tickets
 from sessions_app.models import CallSession
 from sessions_app.routing import websocket_urlpatterns
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,15 +42,17 @@ async def assert_refused(path: str) -> None:
     assert await communicator.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}
 
 
+@database_sync_to_async
 def ticket_for(user: object, session: CallSession) -> str:
-    return tickets.issue(user.pk, str(session.public_id))
+    """A ticket issued in a sign-in of `user`'s (off the event loop, as the ORM wants)."""
+    return tickets.issue(signed_in(user), str(session.public_id))
 
 
 record = database_sync_to_async(services.record_event)
 
 
 async def test_it_refuses_a_missing_or_tampered_ticket(session, alice):
-    good = ticket_for(alice, session)
+    good = await ticket_for(alice, session)
 
     await assert_refused(url(session, None))
     await assert_refused(url(session, ""))
@@ -59,7 +62,7 @@ async def test_it_refuses_a_missing_or_tampered_ticket(session, alice):
 async def test_it_refuses_an_expired_ticket(session, alice, settings):
     settings.STATUS_TICKET_MAX_AGE = -1
 
-    await assert_refused(url(session, ticket_for(alice, session)))
+    await assert_refused(url(session, await ticket_for(alice, session)))
 
 
 async def test_it_refuses_a_ticket_for_another_session(session, alice):
@@ -67,15 +70,15 @@ async def test_it_refuses_a_ticket_for_another_session(session, alice):
         kallglot_id="sess_WS2", agent=alice, mode="ai_agent"
     )
 
-    await assert_refused(url(session, ticket_for(alice, other)))
+    await assert_refused(url(session, await ticket_for(alice, other)))
 
 
 async def test_it_refuses_another_agents_ticket(session, bob):
-    await assert_refused(url(session, ticket_for(bob, session)))
+    await assert_refused(url(session, await ticket_for(bob, session)))
 
 
 async def test_it_sends_a_snapshot_then_live_events(session, alice):
-    communicator = await opened(url(session, ticket_for(alice, session)))
+    communicator = await opened(url(session, await ticket_for(alice, session)))
 
     snapshot = await communicator.receive_json_from()
     assert snapshot["type"] == "snapshot"
@@ -90,7 +93,7 @@ async def test_it_sends_a_snapshot_then_live_events(session, alice):
 
 
 async def test_a_supervisor_may_watch_any_session(session, charlie):
-    communicator = await opened(url(session, ticket_for(charlie, session)))
+    communicator = await opened(url(session, await ticket_for(charlie, session)))
 
     assert (await communicator.receive_json_from())["type"] == "snapshot"
     await communicator.disconnect()
@@ -100,7 +103,7 @@ async def test_it_resumes_after_the_last_seen_event(session, alice):
     for kind in ("session.started", "session.ended", "transcript.ready"):
         await record(session, kind, {})
 
-    communicator = await opened(url(session, ticket_for(alice, session), after=1))
+    communicator = await opened(url(session, await ticket_for(alice, session), after=1))
     assert (await communicator.receive_json_from())["last_event_seq"] == 3
     assert [(await communicator.receive_json_from())["seq"] for _ in range(2)] == [2, 3]
 

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from sessions_app import embed_link
+from tests.embed.helpers import SECRET, link, params_of
 
 pytestmark = pytest.mark.django_db
-
-SECRET = "embed-secret-for-tests"
 
 
 @pytest.fixture(autouse=True)
 def embedding(settings):
     settings.EMBED_SIGNING_SECRET = SECRET
     settings.EMBED_CREATE_AGENTS = False
-
-
-def link(agent: str = "alice", secret: str = SECRET, **kwargs) -> str:
-    url = embed_link.mint("http://testserver", secret, agent=agent, **kwargs)
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
-
-
-def params_of(path: str) -> dict[str, str]:
-    return {key: value[0] for key, value in parse_qs(urlsplit(path).query).items()}
 
 
 def test_a_valid_link_signs_the_agent_in_and_opens_the_console_with_context(client, alice):

@@ -12,9 +12,8 @@ import httpx
 import pytest
 import websockets
 
-from sessions_app import tickets
 from sessions_app.models import CallSession, WebhookEvent
-from tests.conftest import free_port, start_daphne
+from tests.conftest import free_port, start_daphne, status_socket
 from tests.webhooks.helpers import envelope, session_data, sign
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
@@ -79,8 +78,6 @@ async def events_on(url: str, origin: str, count: int) -> list[dict]:
 def test_webhooks_apply_through_a_redis_outage_and_sockets_resync(redis_and_workers, alice):
     redis, (receiver, holder) = redis_and_workers
     session = CallSession.objects.create(kallglot_id="sess_RD1", agent=alice, mode="ai_agent")
-    ticket = tickets.issue(alice.pk, str(session.public_id))
-    socket_url = f"{holder.ws_url}/ws/sessions/{session.public_id}/?ticket={ticket}"
     started = session_data("sess_RD1", "active", started_at="2026-03-26T11:00:15Z")
     ended = session_data("sess_RD1", "ended", started_at="2026-03-26T11:00:15Z",
                          ended_at="2026-03-26T11:01:15Z", duration=60.0)  # fmt: skip
@@ -97,5 +94,7 @@ def test_webhooks_apply_through_a_redis_outage_and_sockets_resync(redis_and_work
     assert WebhookEvent.objects.filter(outcome="applied").count() == 2
     session.refresh_from_db()
     assert session.status == "ended"
-    caught_up = asyncio.run(events_on(f"{socket_url}&after=0", holder.url, 2))
+    # As the page does, with a fresh ticket: tickets are bound to a sign-in through the cache.
+    socket_path = status_socket(holder, "alice", session)
+    caught_up = asyncio.run(events_on(f"{holder.ws_url}{socket_path}&after=0", holder.url, 2))
     assert [e["kind"] for e in caught_up] == ["session.started", "session.ended"]

@@ -10,9 +10,8 @@ import httpx
 import pytest
 import websockets
 
-from sessions_app import tickets
 from sessions_app.models import CallSession
-from tests.conftest import PASSWORD, start_daphne
+from tests.conftest import sign_in, start_daphne, status_socket
 from tests.webhooks.helpers import envelope, session_data, sign
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
@@ -40,8 +39,8 @@ async def test_a_webhook_on_one_worker_reaches_a_socket_on_the_other(workers, al
     session = await CallSession.objects.acreate(
         kallglot_id="sess_REDIS1", agent=alice, mode="bidirectional_translation"
     )
-    ticket = tickets.issue(alice.pk, str(session.public_id))
-    url = f"{holder.ws_url}/ws/sessions/{session.public_id}/?ticket={ticket}"
+    socket_path = status_socket(holder, "alice", session)
+    url = f"{holder.ws_url}{socket_path}"
     body = json.dumps(
         envelope(
             "session.started",
@@ -64,21 +63,6 @@ async def test_a_webhook_on_one_worker_reaches_a_socket_on_the_other(workers, al
     assert (event["seq"], event["kind"]) == (1, "session.started")
     await session.arefresh_from_db()
     assert session.status == "active"
-
-
-def sign_in(base_url: str, username: str) -> httpx.Client:
-    client = httpx.Client(base_url=base_url, timeout=10)
-    client.get("/accounts/login/")
-    client.post(
-        "/accounts/login/",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": client.cookies["csrftoken"],
-        },
-        headers={"Referer": f"{base_url}/accounts/login/"},
-    )
-    return client
 
 
 def test_signing_out_on_one_worker_signs_out_on_the_other(workers, alice):

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.core.management import call_command
@@ -15,7 +16,7 @@ from django.urls import path
 from sessions_app import customers, privacy, tickets
 from sessions_app.models import CallSession, ErasureRecord, WebhookEvent
 from sessions_app.routing import websocket_urlpatterns
-from tests.conftest import client_for
+from tests.conftest import client_for, signed_in
 from tests.privacy.calls import Customer, cache_contains, personal_call, rows_containing
 from tests.webhooks.helpers import deliver, envelope, session_data
 
@@ -256,7 +257,7 @@ def erased(calls, customer, charlie) -> CallSession:
 async def test_the_board_shows_the_erased_calls_captions_without_their_text(
     erased, customer, charlie
 ):
-    ticket = tickets.issue(charlie.pk, "board")
+    ticket = await database_sync_to_async(board_ticket)(charlie)
     communicator = WebsocketCommunicator(application, f"/ws/supervisor/?ticket={ticket}")
     assert (await communicator.connect())[0]
     await communicator.receive_json_from()
@@ -269,3 +270,7 @@ async def test_the_board_shows_the_erased_calls_captions_without_their_text(
     ]
     assert not any(secret in json.dumps(captions) for secret in customer.secrets)
     await communicator.disconnect()
+
+
+def board_ticket(supervisor: object) -> str:
+    return tickets.issue(signed_in(supervisor), "board")

@@ -15,7 +15,7 @@ from django.urls import path
 from sessions_app import tickets
 from sessions_app.routing import websocket_urlpatterns
 from tests.aftercall.factories import ended_call, with_transcript
-from tests.conftest import client_for
+from tests.conftest import client_for, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -94,13 +94,11 @@ def test_the_socket_matrix(alice, bob, charlie):
     users = {"owner": alice, "other": bob, "supervisor": charlie}
 
     status = {
-        role: socket_opens(
-            f"/ws/sessions/{call.public_id}/?ticket={tickets.issue(u.pk, str(call.public_id))}"
-        )
+        role: socket_opens(tickets.status_socket(signed_in(u), str(call.public_id)))
         for role, u in users.items()
     }
     board = {
-        role: socket_opens(f"/ws/supervisor/?ticket={tickets.issue(u.pk, 'board')}")
+        role: socket_opens(f"/ws/supervisor/?ticket={tickets.issue(signed_in(u), 'board')}")
         for role, u in users.items()
     }
 

@@ -81,7 +81,8 @@ async def test_a_status_socket_shrugs_off_a_message_nested_too_deeply(alice):
     from tests.consumers.test_status_socket import opened, ticket_for, url
 
     session = await CallSession.objects.acreate(kallglot_id="sess_D1", agent=alice, mode="ai_agent")
-    communicator = await opened(url(session, ticket_for(alice, session)))
+    ticket = await ticket_for(alice, session)
+    communicator = await opened(url(session, ticket))
     await communicator.receive_json_from()  # the snapshot
 
     await communicator.send_to(text_data="[" * 100_000)

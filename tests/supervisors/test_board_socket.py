@@ -11,6 +11,7 @@ from django.urls import path
 from sessions_app import services, tickets
 from sessions_app.models import CallSession
 from sessions_app.routing import websocket_urlpatterns
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,8 +28,14 @@ def calls(alice, bob) -> tuple[CallSession, CallSession]:
     return live, CallSession.objects.create(kallglot_id="sess_B3", agent=bob, mode="ai_agent")
 
 
+@database_sync_to_async
+def ticket_for(user: object, subject: str = "board") -> str:
+    """A ticket issued in a sign-in of `user`'s (off the event loop, as the ORM wants)."""
+    return tickets.issue(signed_in(user), subject)
+
+
 async def board(user) -> WebsocketCommunicator:
-    ticket = tickets.issue(user.pk, "board")
+    ticket = await ticket_for(user)
     communicator = WebsocketCommunicator(application, f"/ws/supervisor/?ticket={ticket}")
     connected, _ = await communicator.connect()
     assert connected
@@ -37,9 +44,9 @@ async def board(user) -> WebsocketCommunicator:
 
 async def test_agents_and_bad_tickets_are_refused(alice, charlie):
     for ticket in (
-        tickets.issue(alice.pk, "board"),
+        await ticket_for(alice),
         "nope",
-        tickets.issue(charlie.pk, "some-session"),
+        await ticket_for(charlie, "some-session"),
     ):
         communicator = WebsocketCommunicator(application, f"/ws/supervisor/?ticket={ticket}")
         assert (await communicator.connect())[0]
