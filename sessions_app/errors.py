@@ -1,4 +1,4 @@
-"""The JSON error envelope of design.md §3, and the handlers that use it."""
+"""The JSON error envelope of the API (docs/architecture.md §3), and the handlers that use it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.views.csrf import csrf_failure as html_csrf_failure
 from sessions_app import exceptions
 
 
-class ApiError(Exception):
+class ApiError(exceptions.CallError):
     """An error answered as `{"error": {code, message, param?}}` with an HTTP status."""
 
     def __init__(
@@ -19,12 +19,8 @@ class ApiError(Exception):
         param: str | None = None,
         retry_after: int | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(code, message, param=param, retry_after=retry_after)
         self.status = status
-        self.code = code
-        self.message = message
-        self.param = param
-        self.retry_after = retry_after
 
     def response(self) -> JsonResponse:
         return error_response(self.status, self.code, self.message, self.param, self.retry_after)
