@@ -97,7 +97,9 @@ class Flood:
         self.stop.set()
         for thread in self.threads:
             thread.join()
-        if set(self.statuses) - {200}:  # a wrong password re-renders the form with its error
+        # A wrong password re-renders the form with its error (200); once the account or the
+        # address is locked out, the sign-in answers 429 without hashing (django-axes).
+        if set(self.statuses) - {200, 429}:
             raise RuntimeError(f"the sign-in answered {sorted(set(self.statuses))}")
 
     def flood(self) -> None:
