@@ -18,6 +18,8 @@ MAKERS: dict[str, Callable[[], str]] = {
     "DJANGO_SECRET_KEY": lambda: secrets.token_urlsafe(50),
     "KALLGLOT_WEBHOOK_SECRET": lambda: "whsec_" + secrets.token_urlsafe(32),
     "KALLGLOT_SANDBOX_API_KEY": lambda: "sk_test_" + secrets.token_urlsafe(24),
+    # The sandbox's Twilio stand-in signs its webhooks with it, as Twilio with the centre's.
+    "TWILIO_AUTH_TOKEN": lambda: secrets.token_hex(16),
 }
 
 

@@ -101,6 +101,15 @@ SESSION_CREATE_PER_MINUTE = env.int("SESSION_CREATE_PER_MINUTE", default=10)
 MAX_LIVE_SESSIONS_PER_AGENT = env.int("MAX_LIVE_SESSIONS_PER_AGENT", default=3)
 # A customer who hangs up ends the call after this many seconds unless the leg comes back.
 CUSTOMER_HANGUP_GRACE = env.float("CUSTOMER_HANGUP_GRACE", default=15.0)
+# Inbound calls (sessions_app/inbound.py, queues.py). The centre's Twilio auth token signs
+# Twilio's webhooks to the app; without it they are all refused (403).
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+# After a call an agent has this long to file it before they are Available again.
+WRAP_UP_SECONDS = env.int("WRAP_UP_SECONDS", default=60)
+# An agent whose console pages have all gone away is offered calls for this long (a reload).
+AGENT_PRESENCE_GRACE = env.float("AGENT_PRESENCE_GRACE", default=15.0)
+# How long a call waits in a queue that has no timeout of its own.
+QUEUE_TIMEOUT_SECONDS = env.int("QUEUE_TIMEOUT_SECONDS", default=180)
 # Post-call analysis costs a credit each: the profiles agents may ask for, how many analyses
 # one call may have, and how many one person may request an hour.
 ANALYSIS_PROFILES = env.list("ANALYSIS_PROFILES", default=["default"])

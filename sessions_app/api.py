@@ -82,14 +82,26 @@ def session_json(session: CallSession, request: HttpRequest) -> dict:
         "target_language": session.target_language or None,
         "metadata": session.metadata,
         **line_json(session),
-        "agent": session.agent.get_username(),
+        "agent": session.agent_name or None,
         "created_at": session.created_at.isoformat(),
         "started_at": session.started_at.isoformat() if session.started_at else None,
         "ended_at": session.ended_at.isoformat() if session.ended_at else None,
         "duration_seconds": session.duration_seconds,
         "end_reason": session.end_reason or None,
         "last_event_seq": session.last_event_seq,
+        "wrap_up": wrap_up_json(session),
         "status_socket": tickets.status_socket(request, public_id),
+    }
+
+
+def wrap_up_json(session: CallSession) -> dict | None:
+    """How the agent filed the call after it: its disposition and note (None: not yet)."""
+    if session.wrapped_up_at is None:
+        return None
+    return {
+        "disposition": session.disposition.label if session.disposition_id else None,
+        "note": session.wrap_up_note,
+        "at": session.wrapped_up_at.isoformat(),
     }
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from sessions_app import consumers, links, relay, routes, tickets
+from sessions_app import agents, consumers, links, queues, relay, routes, tickets
 from sessions_app.access import find_session, is_supervisor
 from sessions_app.errors import error_response
 from sessions_app.models import CallSession, SessionEvent
@@ -27,7 +27,7 @@ def summary(session: CallSession) -> dict:
     return {
         "id": str(session.public_id),
         "kallglot_id": session.kallglot_id,
-        "agent": session.agent.get_username(),
+        "agent": session.agent_name or None,
         "mode": session.get_mode_display(),
         "source_language": session.source_language or None,
         "target_language": session.target_language or None,
@@ -50,6 +50,11 @@ def recent_captions(session: CallSession) -> list[dict]:
     events = SessionEvent.objects.filter(session=session, kind__in=relay.CAPTIONS)
     latest = list(events.select_related("session").order_by("-seq")[:RECENT_CAPTIONS])
     return [relay.event_message(event) for event in reversed(latest)]
+
+
+def desk_json() -> dict:
+    """The queues and the agents, as the board shows them."""
+    return {"type": "queues", "queues": queues.queues_json(), "agents": agents.agents_json()}
 
 
 def board_holder(ticket: str) -> tickets.Holder | None:
@@ -101,6 +106,11 @@ class BoardConsumer(consumers.ClosesAtSignOut, consumers.AppSocket):
         await relay.join_board(self.channel_layer, self.channel_name)
         sessions = await database_sync_to_async(live_sessions)()
         await self.send_json({"type": "board", "sessions": sessions})
+        await self.queues_changed({})
+
+    async def queues_changed(self, message: dict) -> None:
+        """The queues or an agent changed (relay.board_changed): send them as they are now."""
+        await self.send_json(await database_sync_to_async(desk_json)())
 
     async def disconnect(self, code: int) -> None:
         if self.user is not None:

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from sessions_app import jsonin, relay, tickets
+from sessions_app import agents, inbound, jsonin, queues, relay, tickets
 from sessions_app.access import find_session
 from sessions_app.models import CallSession, SessionEvent
 
@@ -15,6 +15,7 @@ MAX_MESSAGE_BYTES = 4096  # a page sends only {"type": "resume", "after": n} or 
 # No, expired, tampered or foreign ticket, or its sign-in ended: fetch a fresh one and reconnect.
 REFUSED = 4401
 MAX_EVENTS_PER_RESUME = 500
+AGENT = "agent"  # the subject of agent-socket tickets
 
 
 def load_session(ticket: str, public_id: str) -> tuple[CallSession, str] | None:
@@ -42,9 +43,6 @@ def snapshot(session: CallSession) -> dict:
 def events_after(session: CallSession, after: int) -> list[dict]:
     events = SessionEvent.objects.filter(session=session, seq__gt=after).select_related("session")
     return [relay.event_message(event) for event in events[:MAX_EVENTS_PER_RESUME]]
-
-
-MAX_MESSAGE_BYTES = 4096  # a page sends only {"type": "resume", "after": n} or a watch
 
 
 class ClosesAtSignOut:
@@ -100,3 +98,51 @@ class StatusConsumer(ClosesAtSignOut, AppSocket):
     async def resume(self, after: int) -> None:
         for message in await database_sync_to_async(events_after)(self.session, after):
             await self.send_json(message)
+
+
+class AgentConsumer(ClosesAtSignOut, AppSocket):
+    """The socket a console holds while open: the agent's state and the calls ringing for them.
+
+    Each open socket is one of the agent's pages (agents.py); the page's heartbeat
+    (`{"type": "here"}`) keeps it fresh and lets the queues catch up on missed timers.
+    """
+
+    user_id: int | None = None
+    sign_in: str | None = None
+
+    async def connect(self) -> None:
+        query = parse_qs(self.scope["query_string"].decode("latin-1"))
+        holder = await database_sync_to_async(tickets.read)((query.get("ticket") or [""])[0], AGENT)
+        await self.accept()
+        if holder is None:
+            await self.close(code=REFUSED)
+            return
+        self.user_id, self.sign_in = holder.user.pk, holder.sign_in
+        await relay.join_sign_in(self.channel_layer, self.channel_name, self.sign_in)
+        await relay.join_agent(self.channel_layer, self.channel_name, self.user_id)
+        await self.send_json(
+            await database_sync_to_async(agent_opened)(self.user_id, self.channel_name)
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if self.user_id is not None:
+            await relay.leave_agent(self.channel_layer, self.channel_name, self.user_id)
+            await relay.leave_sign_in(self.channel_layer, self.channel_name, self.sign_in)
+            await database_sync_to_async(agents.page_closed)(self.user_id, self.channel_name)
+
+    async def receive_json(self, content: object, **kwargs: object) -> None:
+        if isinstance(content, dict) and content.get("type") == "here":
+            await database_sync_to_async(agent_here)(self.channel_name)
+
+
+def agent_opened(user_id: int, channel_name: str) -> dict:
+    """Register the page; its first message is the agent's state and any call ringing now."""
+    profile = agents.page_opened(user_id, channel_name)
+    queues.dispatch()  # the agent may be the one a waiting call was waiting for
+    ringing = queues.ringing_for(user_id)
+    return agents.state_json(profile, offer=queues.offer_json(ringing) if ringing else None)
+
+
+def agent_here(channel_name: str) -> None:
+    agents.page_seen(channel_name)
+    inbound.sweep()

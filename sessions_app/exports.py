@@ -54,7 +54,7 @@ def clock(seconds: float, *, millis: bool = False) -> str:
 
 def as_text(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
     lines = [
-        f"Call {session.kallglot_id} with {session.agent.get_username()}",
+        f"Call {session.kallglot_id} with {session.agent_name}",
         f"Started {session.created_at:%Y-%m-%d %H:%M} UTC, {len(turns)} turns",
         "",
     ]
@@ -106,7 +106,7 @@ def as_json(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
         "session": {
             "id": str(session.public_id),
             "kallglot_id": session.kallglot_id,
-            "agent": session.agent.get_username(),
+            "agent": session.agent_name,
             "mode": session.mode,
             "status": session.status,
             "metadata": session.metadata,

@@ -2,22 +2,21 @@
 
 A customer who hangs up leaves a call that still bills until it ends. After
 CUSTOMER_HANGUP_GRACE seconds without the leg coming back, the server ends the call itself,
-whether or not any page is open: a timer in the worker that applied the hang-up, and
+whether or not any page is open: a timer in the worker that applied the hang-up (timers.py), and
 `manage.py end_stale_sessions` (run it from cron) for calls whose worker went away first.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sessions_app import phone, services
+from sessions_app import inbound, phone, services, timers
 from sessions_app.exceptions import CallError
 from sessions_app.models import CallSession, CustomerLeg, WebhookEvent
 
@@ -41,7 +40,7 @@ def leg_apply(
         session.phone_number = str(data.get("phone_number") or session.phone_number)[:20]
         fields = ["customer_status", "customer_changed_at", "provider", "phone_number"]
         session.save(update_fields=fields)
-        if not connected:
+        if not connected and not inbound.caller_left(session):
             transaction.on_commit(lambda: end_after_grace(session.pk, at))
     services.record_event(
         session, kind, event_data(session, connected, data), at, webhook_event=event
@@ -71,9 +70,7 @@ def grace() -> timedelta:
 def end_after_grace(session_pk: int, left_at: datetime) -> None:
     """End the call once the grace has passed since the customer left, unless they are back."""
     wait = (left_at + grace() - timezone.now()).total_seconds()
-    timer = threading.Timer(max(0.0, wait) + 0.05, end_if_gone, args=[session_pk])
-    timer.daemon = True
-    timer.start()
+    timers.later(wait + 0.05, end_if_gone, session_pk)
 
 
 def end_if_gone(session_pk: int) -> None:
@@ -83,8 +80,6 @@ def end_if_gone(session_pk: int) -> None:
             services.session_end(session=session, reason="customer_hung_up")
     except CallError as exc:  # Kallglot refused; the sweep tries again
         logger.warning("could not end call %s after hang-up: %s", session_pk, exc.code)
-    finally:
-        connections.close_all()  # this thread's own connection
 
 
 def calls_past_grace() -> QuerySet[CallSession]:

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -40,7 +41,10 @@ class Route(models.Model):
     label = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=16, choices=Kind, default=Kind.BROWSER)
     phone_number = models.CharField(
-        max_length=20, blank=True, help_text="Kallglot-managed numbers: the number, E.164."
+        max_length=20,
+        blank=True,
+        help_text="Kallglot-managed numbers: the number, E.164. External connections: the"
+        " centre's own number this route answers (its inbound calls come to the queue).",
     )
     connection_id = models.CharField(
         max_length=64, blank=True, help_text="External connections: the pcon_… id."
@@ -87,6 +91,44 @@ class Route(models.Model):
         return None
 
 
+class Queue(models.Model):
+    """Where an inbound route's calls wait for an agent who speaks the route's agent language.
+
+    A call is offered to one available agent at a time (the one available longest first) for
+    `ring_seconds`; nobody has accepted it after `timeout_seconds`: it ends, missed.
+    """
+
+    route = models.OneToOneField(Route, on_delete=models.CASCADE, related_name="queue")
+    ring_seconds = models.PositiveSmallIntegerField(
+        "ring each agent for (s)", default=20, validators=[MinValueValidator(5)]
+    )
+    timeout_seconds = models.PositiveIntegerField(
+        "give up after (s)", default=180, validators=[MinValueValidator(10)]
+    )
+    greeting = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Said to the caller, in the customer's language, before the call waits.",
+    )
+
+    def __str__(self) -> str:
+        return f"Queue of {self.route}"
+
+
+class Disposition(models.Model):
+    """What a call was about, as an agent files it at wrap-up ("Billing question")."""
+
+    label = models.CharField(max_length=80, unique=True)
+    is_active = models.BooleanField("offered", default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class CustomerLeg(models.TextChoices):
     NONE = "", "No phone leg"
     RINGING = "ringing", "Ringing"
@@ -129,8 +171,11 @@ class CallSession(models.Model):
     kallglot_id = models.CharField(  # noqa: DJ001
         "Kallglot id", max_length=64, unique=True, null=True
     )
+    # None while an inbound call waits in its queue: the agent who accepts it becomes its agent.
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="call_sessions",
         db_index=False,  # "agent_created" below leads with the agent
@@ -166,6 +211,12 @@ class CallSession(models.Model):
     # Set when its customer's data was erased (sessions_app.privacy): nothing personal that
     # arrives later for this call is stored.
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The agent's wrap-up after the call: what it was about, and a note.
+    disposition = models.ForeignKey(
+        "Disposition", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    wrap_up_note = models.TextField(blank=True)
+    wrapped_up_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CallSessionQuerySet.as_manager()
@@ -198,6 +249,11 @@ class CallSession(models.Model):
         carrier = {"sip": "SIP"}.get(self.provider, self.provider.title())
         parts = (self.route.label if self.route else "", number, carrier)
         return " · ".join(part for part in parts if part) or "Browser only"
+
+    @property
+    def agent_name(self) -> str:
+        """Who took the call; an inbound call nobody accepted has no agent."""
+        return self.agent.get_username() if self.agent_id else ""
 
     @property
     def reservation_expired(self) -> bool:
@@ -459,3 +515,101 @@ class EmbedNonce(models.Model):
 
     def __str__(self) -> str:
         return self.nonce
+
+
+class AgentProfile(models.Model):
+    """An agent as the queues see them: the languages they speak and their state.
+
+    Agents choose Available or Away; the app puts them On a call when they accept one and in
+    Wrap-up when it ends. `state_since` orders the offers: the one available longest first.
+    """
+
+    class State(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        AWAY = "away", "Away"
+        ON_CALL = "on_call", "On a call"
+        WRAP_UP = "wrap_up", "Wrap-up"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="agent_profile",
+    )
+    # Language codes, comma-separated ("de,en"); the admin's form offers the console's list.
+    languages = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=16, choices=State, default=State.AWAY, db_index=True)
+    state_since = models.DateTimeField(default=timezone.now)
+    # The call in wrap-up, while the state is Wrap-up.
+    wrapping_up = models.ForeignKey(
+        CallSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When the agent's last page went away (None: never had one, or has one open now).
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "agent"
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+
+class AgentPage(models.Model):
+    """One open console socket of an agent: while one is fresh, the agent is present."""
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.channel_name
+
+
+class QueuedCall(models.Model):
+    """An inbound call from the moment it comes in until an agent accepts it or it is missed."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        ANSWERED = "answered", "Answered"
+        MISSED = "missed", "Missed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.OneToOneField(CallSession, on_delete=models.CASCADE, related_name="queued")
+    queue = models.ForeignKey(Queue, null=True, on_delete=models.SET_NULL, related_name="calls")
+    call_sid = models.CharField("Twilio CallSid", max_length=64, unique=True)
+    caller = models.CharField(max_length=32, blank=True)
+    called = models.CharField(max_length=32, blank=True)
+    # Twilio's latest CallStatus, from its status callbacks.
+    carrier_status = models.CharField(max_length=16, blank=True)
+    arrived_at = models.DateTimeField(default=timezone.now, db_index=True)
+    outcome = models.CharField(
+        max_length=16, choices=Outcome, default=Outcome.WAITING, db_index=True
+    )
+    # Why a missed call was missed: "queue_timeout", "caller_hung_up".
+    missed_reason = models.CharField(max_length=32, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    wait_seconds = models.FloatField(null=True, blank=True)
+    # The agent it rings for now, until when; and everyone it has rung for (never again).
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    rung = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["arrived_at"]
+        verbose_name = "inbound call"
+
+    def __str__(self) -> str:
+        return f"{self.call_sid} ({self.get_outcome_display()})"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.outcome == self.Outcome.WAITING
+
+    def waited(self, until: datetime | None = None) -> float:
+        return ((until or timezone.now()) - self.arrived_at).total_seconds()

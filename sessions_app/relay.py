@@ -25,6 +25,8 @@ SUPERVISORS = "supervisors"
 CAPTIONS = ("transcript.segment",)
 # The type of a relayed event's channel-layer message: consumers handle it in `session_event`.
 EVENT = "session.event"
+# Sent to the boards when the queues or the agents change: they handle it in `queues_changed`.
+QUEUES_CHANGED = "queues.changed"
 # Sent to a sign-in's sockets when it signs out: consumers close them in `sign_in_ended`.
 SIGN_IN_ENDED = "sign_in.ended"
 
@@ -102,3 +104,28 @@ async def join_sign_in(layer: object, channel_name: str, sign_in: str) -> None:
 
 async def leave_sign_in(layer: object, channel_name: str, sign_in: str) -> None:
     await layer.group_discard(sign_in_group(sign_in), channel_name)
+
+
+def agent_group(user_id: int) -> str:
+    """The console sockets of one agent: their state, and the calls offered to them."""
+    return f"agent.{user_id}"
+
+
+def to_agent(user_id: int, payload: dict) -> None:
+    """Send an agent's pages a message (their state, an offer), after commit."""
+    message = {"type": EVENT, "text": json.dumps(payload)}
+    transaction.on_commit(lambda: async_to_sync(send)([agent_group(user_id)], message))
+
+
+def board_changed() -> None:
+    """The queues or an agent's state changed: each board reads them afresh, after commit."""
+    message = {"type": QUEUES_CHANGED}
+    transaction.on_commit(lambda: async_to_sync(send)([SUPERVISORS], message))
+
+
+async def join_agent(layer: object, channel_name: str, user_id: int) -> None:
+    await layer.group_add(agent_group(user_id), channel_name)
+
+
+async def leave_agent(layer: object, channel_name: str, user_id: int) -> None:
+    await layer.group_discard(agent_group(user_id), channel_name)

@@ -18,13 +18,18 @@ SIP_DOMAIN = "sip.kallglot.com"
 def clean_route(route: Route) -> None:
     """What a route of its kind must say, checked and normalised (the admin's form calls it)."""
     errors: dict[str, str] = {}
-    if route.kind == Route.Kind.MANAGED_NUMBER:
+    numbered = route.kind == Route.Kind.MANAGED_NUMBER or (
+        route.kind == Route.Kind.CONNECTION and route.phone_number
+    )
+    if numbered:
         try:
             route.phone_number = phone.to_e164(route.phone_number)
         except ValidationError as exc:
             errors["phone_number"] = exc.messages[0]
     elif route.phone_number:
-        errors["phone_number"] = "Only a Kallglot-managed number route has a number."
+        errors["phone_number"] = (
+            "Only a Kallglot-managed number or an external connection route has a number."
+        )
     if route.kind == Route.Kind.CONNECTION and not CONNECTION_ID.match(route.connection_id):
         errors["connection_id"] = "An external connection's id looks like pcon_01HXYZ."
     elif route.kind != Route.Kind.CONNECTION and route.connection_id:
@@ -59,6 +64,23 @@ def find_route(reference: object) -> Route | None:
     if isinstance(reference, int) or (isinstance(reference, str) and reference.isdigit()):
         return routes.filter(pk=int(reference)).first()
     return routes.filter(label=reference).first() if isinstance(reference, str) else None
+
+
+def inbound_routes() -> list[Route]:
+    """The active routes whose own number takes inbound calls into their queue."""
+    routes = Route.objects.filter(is_active=True, kind=Route.Kind.CONNECTION)
+    found = routes.filter(direction=Route.Direction.INBOUND).exclude(phone_number="")
+    return list(found.order_by("label"))
+
+
+def inbound_route(called: str) -> Route | None:
+    """The active external-connection route that answers calls to this number, if any."""
+    try:
+        number = phone.to_e164(called)
+    except ValidationError:
+        return None
+    routes = Route.objects.filter(is_active=True, kind=Route.Kind.CONNECTION)
+    return routes.filter(phone_number=number, direction=Route.Direction.INBOUND).first()
 
 
 def default_route() -> Route | None:

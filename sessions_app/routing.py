@@ -9,4 +9,5 @@ from sessions_app import board, consumers
 websocket_urlpatterns = [
     path("sessions/<uuid:session_id>/", consumers.StatusConsumer.as_asgi()),
     path("supervisor/", board.BoardConsumer.as_asgi()),
+    path("agent/", consumers.AgentConsumer.as_asgi()),
 ]

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sessions_app import relay
+from sessions_app import queues, relay
 from sessions_app.exceptions import (
     CallEnded,
     CallError,
@@ -319,6 +319,7 @@ def ended(
 ) -> None:
     if session.mark_ended(upstream.ended_at, upstream.duration_seconds, reason):
         session.save()
+        queues.session_ended(session)
         data = {
             "status": session.status,
             "duration_seconds": session.duration_seconds,

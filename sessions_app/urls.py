@@ -3,7 +3,18 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sessions_app import api, board, embed, health, history, recordings, views, webhooks
+from sessions_app import (
+    agent_api,
+    api,
+    board,
+    embed,
+    health,
+    history,
+    recordings,
+    telephony,
+    views,
+    webhooks,
+)
 
 urlpatterns = [
     path("", views.console, name="console"),
@@ -20,6 +31,22 @@ urlpatterns = [
         api.session_analysis,
         name="api-session-analysis",
     ),
+    path(
+        "api/sessions/<uuid:session_id>/wrap-up",
+        agent_api.session_wrap_up,
+        name="api-session-wrap-up",
+    ),
+    path("api/agent", agent_api.agent_detail, name="api-agent"),
+    path("api/agent/state", agent_api.agent_state, name="api-agent-state"),
+    path("api/offers/<uuid:offer_id>/accept", agent_api.offer_accept, name="api-offer-accept"),
+    path("api/offers/<uuid:offer_id>/decline", agent_api.offer_decline, name="api-offer-decline"),
+    path(
+        "api/sandbox/incoming-call",
+        agent_api.sandbox_incoming_call,
+        name="api-sandbox-incoming-call",
+    ),
+    path("telephony/twilio/voice", telephony.voice, name="twilio-voice"),
+    path("telephony/twilio/status", telephony.status, name="twilio-status"),
     path("sessions/", history.history, name="history"),
     path("sessions/<uuid:session_id>/", history.detail, name="session-detail"),
     path(
