@@ -10,107 +10,251 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('sessions_app', '0012_supervisors_release_sign_in_locks'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("sessions_app", "0012_supervisors_release_sign_in_locks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Disposition',
+            name="Disposition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=80, unique=True)),
-                ('is_active', models.BooleanField(default=True, verbose_name='offered')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=80, unique=True)),
+                ("is_active", models.BooleanField(default=True, verbose_name="offered")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'label'],
+                "ordering": ["position", "label"],
             },
         ),
         migrations.AddField(
-            model_name='callsession',
-            name='wrap_up_note',
+            model_name="callsession",
+            name="wrap_up_note",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='callsession',
-            name='wrapped_up_at',
+            model_name="callsession",
+            name="wrapped_up_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='callsession',
-            name='agent',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='call_sessions', to=settings.AUTH_USER_MODEL),
+            model_name="callsession",
+            name="agent",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="call_sessions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='route',
-            name='phone_number',
-            field=models.CharField(blank=True, help_text="Kallglot-managed numbers: the number, E.164. External connections: the centre's own number this route answers (its inbound calls come to the queue).", max_length=20),
+            model_name="route",
+            name="phone_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Kallglot-managed numbers: the number, E.164. External connections: the centre's own number this route answers (its inbound calls come to the queue).",
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='AgentPage',
+            name="AgentPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel_name', models.CharField(max_length=200, unique=True)),
-                ('seen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel_name", models.CharField(max_length=200, unique=True)),
+                ("seen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AgentProfile',
+            name="AgentProfile",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='agent_profile', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('languages', models.CharField(blank=True, max_length=200)),
-                ('state', models.CharField(choices=[('available', 'Available'), ('away', 'Away'), ('on_call', 'On a call'), ('wrap_up', 'Wrap-up')], db_index=True, default='away', max_length=16)),
-                ('state_since', models.DateTimeField(default=django.utils.timezone.now)),
-                ('left_at', models.DateTimeField(blank=True, null=True)),
-                ('wrapping_up', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sessions_app.callsession')),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="agent_profile",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("languages", models.CharField(blank=True, max_length=200)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("available", "Available"),
+                            ("away", "Away"),
+                            ("on_call", "On a call"),
+                            ("wrap_up", "Wrap-up"),
+                        ],
+                        db_index=True,
+                        default="away",
+                        max_length=16,
+                    ),
+                ),
+                ("state_since", models.DateTimeField(default=django.utils.timezone.now)),
+                ("left_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "wrapping_up",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sessions_app.callsession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agent',
+                "verbose_name": "agent",
             },
         ),
         migrations.AddField(
-            model_name='callsession',
-            name='disposition',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sessions_app.disposition'),
+            model_name="callsession",
+            name="disposition",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sessions_app.disposition",
+            ),
         ),
         migrations.CreateModel(
-            name='Queue',
+            name="Queue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ring_seconds', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(5)], verbose_name='ring each agent for (s)')),
-                ('timeout_seconds', models.PositiveIntegerField(default=180, validators=[django.core.validators.MinValueValidator(10)], verbose_name='give up after (s)')),
-                ('greeting', models.CharField(blank=True, help_text="Said to the caller, in the customer's language, before the call waits.", max_length=300)),
-                ('route', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='queue', to='sessions_app.route')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ring_seconds",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[django.core.validators.MinValueValidator(5)],
+                        verbose_name="ring each agent for (s)",
+                    ),
+                ),
+                (
+                    "timeout_seconds",
+                    models.PositiveIntegerField(
+                        default=180,
+                        validators=[django.core.validators.MinValueValidator(10)],
+                        verbose_name="give up after (s)",
+                    ),
+                ),
+                (
+                    "greeting",
+                    models.CharField(
+                        blank=True,
+                        help_text="Said to the caller, in the customer's language, before the call waits.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "route",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="queue",
+                        to="sessions_app.route",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='QueuedCall',
+            name="QueuedCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('call_sid', models.CharField(max_length=64, unique=True, verbose_name='Twilio CallSid')),
-                ('caller', models.CharField(blank=True, max_length=32)),
-                ('called', models.CharField(blank=True, max_length=32)),
-                ('carrier_status', models.CharField(blank=True, max_length=16)),
-                ('arrived_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('outcome', models.CharField(choices=[('waiting', 'Waiting'), ('answered', 'Answered'), ('missed', 'Missed')], db_index=True, default='waiting', max_length=16)),
-                ('missed_reason', models.CharField(blank=True, max_length=32)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('wait_seconds', models.FloatField(blank=True, null=True)),
-                ('offer_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('rung', models.JSONField(blank=True, default=list)),
-                ('offered_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('queue', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='calls', to='sessions_app.queue')),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='queued', to='sessions_app.callsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "call_sid",
+                    models.CharField(max_length=64, unique=True, verbose_name="Twilio CallSid"),
+                ),
+                ("caller", models.CharField(blank=True, max_length=32)),
+                ("called", models.CharField(blank=True, max_length=32)),
+                ("carrier_status", models.CharField(blank=True, max_length=16)),
+                (
+                    "arrived_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting"),
+                            ("answered", "Answered"),
+                            ("missed", "Missed"),
+                        ],
+                        db_index=True,
+                        default="waiting",
+                        max_length=16,
+                    ),
+                ),
+                ("missed_reason", models.CharField(blank=True, max_length=32)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("wait_seconds", models.FloatField(blank=True, null=True)),
+                ("offer_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("rung", models.JSONField(blank=True, default=list)),
+                (
+                    "offered_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="calls",
+                        to="sessions_app.queue",
+                    ),
+                ),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="queued",
+                        to="sessions_app.callsession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inbound call',
-                'ordering': ['arrived_at'],
+                "verbose_name": "inbound call",
+                "ordering": ["arrived_at"],
             },
         ),
     ]

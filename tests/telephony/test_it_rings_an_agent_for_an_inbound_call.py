@@ -36,9 +36,11 @@ def test_the_longest_available_agent_takes_the_call(live_server_daphne, desks, a
 
     assert accepted.status_code == 200, accepted.text
     body = accepted.json()
-    assert body["stream"]["token"] and body["agent"] == "alice"
+    assert body["stream"]["token"]
+    assert body["agent"] == "alice"
     call = QueuedCall.objects.get(call_sid=placed["call_sid"])
-    assert call.outcome == QueuedCall.Outcome.ANSWERED and call.wait_seconds >= 0
+    assert call.outcome == QueuedCall.Outcome.ANSWERED
+    assert call.wait_seconds >= 0
     assert CallSession.objects.get(pk=call.session_id).agent == alice
     assert AgentProfile.objects.get(user=alice).state == AgentProfile.State.ON_CALL
     assert twilio_call(live_server_daphne, placed["call_sid"])["status"] == "in-progress"
