@@ -57,6 +57,11 @@ def desk_json() -> dict:
     return {"type": "queues", "queues": queues.queues_json(), "agents": agents.agents_json()}
 
 
+def board_json() -> dict:
+    """The board's first message: the open calls, the queues and the agents."""
+    return desk_json() | {"type": "board", "sessions": live_sessions()}
+
+
 def board_holder(ticket: str) -> tickets.Holder | None:
     """Who the ticket lets in to the board: a supervisor, still signed in."""
     holder = tickets.read(ticket, BOARD)
@@ -104,9 +109,7 @@ class BoardConsumer(consumers.ClosesAtSignOut, consumers.AppSocket):
         self.user, self.sign_in = holder.user, holder.sign_in
         await relay.join_sign_in(self.channel_layer, self.channel_name, self.sign_in)
         await relay.join_board(self.channel_layer, self.channel_name)
-        sessions = await database_sync_to_async(live_sessions)()
-        await self.send_json({"type": "board", "sessions": sessions})
-        await self.queues_changed({})
+        await self.send_json(await database_sync_to_async(board_json)())
 
     async def queues_changed(self, message: dict) -> None:
         """The queues or an agent changed (relay.board_changed): send them as they are now."""
