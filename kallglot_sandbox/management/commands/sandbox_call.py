@@ -11,6 +11,7 @@ import argparse
 from typing import Any
 
 import httpx
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,7 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "--to", help="the number called (default: the sandbox's first Twilio number)"
+            "--to",
+            help="the number called (default: the app's first inbound number, else the"
+            " sandbox's first Twilio number)",
         )
         parser.add_argument("--from", dest="from_number", help="the caller's number (E.164)")
         parser.add_argument(
@@ -36,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError("KALLGLOT_SANDBOX_API_KEY is not set: is the sandbox on?")
         headers = {"Authorization": f"Bearer {key}"}
         with httpx.Client(base_url=base, headers=headers, timeout=TIMEOUT_S) as client:
-            to_number = options["to"] or _first_twilio_number(client)
+            to_number = options["to"] or _first_inbound_number() or _first_twilio_number(client)
             body: dict[str, Any] = {"to": to_number}
             if options["from_number"]:
                 body["from"] = options["from_number"]
@@ -44,6 +47,16 @@ class Command(BaseCommand):
                 body["caller_hangup_after_s"] = options["hangup_after"]
             call = _control(client, "POST", "_control/twilio/calls", json=body)
         self.stdout.write(f"{call['call_sid']} {call['status']} (calling {to_number})")
+
+
+def _first_inbound_number() -> str | None:
+    """The console app's first inbound number, when the app runs beside this sandbox."""
+    if not apps.is_installed("sessions_app"):
+        return None
+    from sessions_app.routes import inbound_routes
+
+    found = inbound_routes()
+    return found[0].phone_number if found else None
 
 
 def _first_twilio_number(client: httpx.Client) -> str:

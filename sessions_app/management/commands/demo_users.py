@@ -1,5 +1,6 @@
 """Create the demo agent and supervisor if absent, and print their logins; in sandbox mode,
-also the demo telephony routes (on the numbers and connections the sandbox knows)."""
+also the demo telephony routes (on the numbers and connections the sandbox knows), the queue
+of the centre's own Twilio number, and the wrap-up dispositions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from sessions_app.models import Route
+from sessions_app.models import AgentProfile, Disposition, Queue, Route
 
 DEMO_USERS = (
     ("agent", "agent-demo-pass", False),
@@ -24,9 +25,19 @@ DEMO_ROUTES = (
         "customer_language": "de",
         "agent_language": "en",
     },
-    {"label": "Own Twilio", "kind": Route.Kind.CONNECTION, "connection_id": "pcon_sandbox_twilio"},
+    {
+        "label": "Own Twilio",
+        "kind": Route.Kind.CONNECTION,
+        "connection_id": "pcon_sandbox_twilio",
+        "phone_number": "+4930901821",  # the centre's own number: its calls come in to a queue
+        "customer_language": "de",
+        "agent_language": "en",
+    },
     {"label": "PBX (SIP)", "kind": Route.Kind.SIP, "direction": Route.Direction.INBOUND},
 )
+
+DEMO_GREETING = "Willkommen beim Kundenservice. Einen Moment bitte, wir verbinden Sie."
+DEMO_DISPOSITIONS = ("Question answered", "Order placed", "Complaint", "Call back", "Wrong number")
 
 
 class Command(BaseCommand):
@@ -42,9 +53,23 @@ class Command(BaseCommand):
                 user.save()
                 if is_supervisor:
                     user.groups.add(supervisors)
+                AgentProfile.objects.get_or_create(user=user, defaults={"languages": "en,de"})
             state = "created" if created else "exists, password unchanged"
             self.stdout.write(f"demo login: {username} / {password}  ({state})")
-        if settings.KALLGLOT_SANDBOX and not Route.objects.exists():
+        if settings.KALLGLOT_SANDBOX:
+            self.demo_telephony()
+
+    def demo_telephony(self) -> None:
+        if not Route.objects.exists():
             for fields in DEMO_ROUTES:
                 Route.objects.create(**fields)
+            Queue.objects.create(
+                route=Route.objects.get(label="Own Twilio"), greeting=DEMO_GREETING
+            )
             self.stdout.write(f"demo routes: {', '.join(r['label'] for r in DEMO_ROUTES)}")
+            self.stdout.write("demo inbound line: Own Twilio, +49 30 901821 (its queue rings")
+            self.stdout.write("  agents who are Available; make it ring from the console or")
+            self.stdout.write("  with: .venv/bin/python manage.py sandbox_call)")
+        if not Disposition.objects.exists():
+            for position, label in enumerate(DEMO_DISPOSITIONS):
+                Disposition.objects.create(label=label, position=position)
