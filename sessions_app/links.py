@@ -10,7 +10,8 @@ PLACEHOLDER = UUID(int=0)
 
 
 def url_template(name: str) -> str:
-    """The URL named `name`, with `{id}` where a call's id goes (scripts fill it in)."""
+    """The URL named `name`, with `{id}` where a call's (or an offer's) id goes (scripts fill
+    it in)."""
     return reverse(name, args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{id}")
 
 
@@ -24,4 +25,10 @@ def api_urls() -> dict[str, str]:
         "end": url_template("api-session-end"),
         "events": url_template("api-session-events"),
         "detail": url_template("session-detail"),
+        "agent": reverse("api-agent"),
+        "agent_state": reverse("api-agent-state"),
+        "accept": url_template("api-offer-accept"),
+        "decline": url_template("api-offer-decline"),
+        "wrap_up": url_template("api-session-wrap-up"),
+        "incoming_call": reverse("api-sandbox-incoming-call"),
     }

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sessions_app import languages, links, routes, services
+from sessions_app import agent_api, agents, languages, links, phone, routes, services
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import CRM_FIELDS
 
@@ -28,6 +28,13 @@ def prefill(request: HttpRequest) -> dict:
     }
 
 
+def simulated_numbers() -> list[dict]:
+    """The centre's numbers a simulated caller may dial, as people read them too."""
+    return [
+        item | {"display": phone.display(item["number"])} for item in agent_api.inbound_numbers()
+    ]
+
+
 @require_GET
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
@@ -40,6 +47,11 @@ def console(request: HttpRequest) -> HttpResponse:
         "event_labels": SessionEvent.LABELS,
         "routes": [routes.route_json(route) for route in routes.offered_routes()],
         "hangup_grace": settings.CUSTOMER_HANGUP_GRACE,
+        # Inbound calls (desk.js): the outcomes a call is filed under, the socket's heartbeat,
+        # and in sandbox mode the numbers a simulated caller may dial.
+        "dispositions": agent_api.dispositions_json(),
+        "heartbeat_seconds": agents.HEARTBEAT_SECONDS,
+        "inbound_numbers": simulated_numbers() if settings.KALLGLOT_SANDBOX else [],
         # The postMessage API talks to the host page only at these exact origins.
         "embed": {"allowed_origins": settings.EMBED_ALLOWED_ORIGINS},
     }

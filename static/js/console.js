@@ -1,9 +1,11 @@
 // The agent console: the call's state machine and the page around it.
 //   idle → starting → connecting → live → ending → ended, and error from anywhere.
-// An ended call is never replaced by a new one without the agent pressing Start.
+// An ended call is never replaced by a new one without the agent pressing Start, or Accept
+// on an inbound call that rings for them (desk.js).
 
 import { Api } from "./api.js";
 import { Captions } from "./captions.js";
+import { openDesk } from "./desk.js";
 import { connectHost } from "./embed.js";
 import { openMicrophone } from "./mic.js";
 import { Playback } from "./playback.js";
@@ -13,7 +15,7 @@ import { Timeline } from "./timeline.js";
 
 const STATES = {
   idle: { label: "Ready", next: ["starting"] },
-  starting: { label: "Starting…", next: ["connecting", "error"] },
+  starting: { label: "Starting…", next: ["connecting", "idle", "error"] },
   connecting: { label: "Connecting…", next: ["live", "ending", "ended", "error"] },
   live: { label: "Live", next: ["connecting", "ending", "ended", "error"] },
   ending: { label: "Ending…", next: ["ended", "error"] },
@@ -70,6 +72,7 @@ let status = null; // the status socket of the current (or last) call
 let statusState = "closed";
 let extraContext = {}; // CRM context keys the form has no field for (from the host page)
 let toHost = () => {}; // posts to the CRM page that frames the console (embed.js)
+let desk = null; // the agent's state and the inbound calls ringing for them (desk.js)
 const counters = { framesSent: 0, framesMuted: 0, bytesSent: 0 };
 
 // --- state ---
@@ -140,9 +143,48 @@ async function begin(choices, context) {
   pick(ui.mode, choices.mode);
   pick(ui.source, choices.source_language);
   pick(ui.target, choices.target_language);
+  // One key per click, reused by retries of this request.
+  if (!(await prepare(crypto.randomUUID()))) return;
+  setState("starting", "Creating the call");
+  let session;
+  try {
+    session = await api.createSession(sessionRequest(choices), call.key);
+  } catch (error) {
+    if (error.retryAfter) blockUntil(error.retryAfter);
+    return fail(error.message, error.code);
+  }
+  rememberChoices();
+  goLive(session);
+}
+
+// Accept on an inbound call that rings for this agent (desk.js): true once the call is ours.
+// The microphone opens first, as for Start; a call another agent took meanwhile is no error.
+async function answer(offer) {
+  if (!["idle", "ended", "error"].includes(state) || resumable()) return false;
+  const opened = prepare(null); // "starting" at once: Mute is usable
+  moveFocus(); // the focus was on Accept, which is gone
+  if (!(await opened)) return false;
+  setState("starting", "Taking the call");
+  let session;
+  try {
+    session = await api.request("POST", api.url("accept", offer.id), {});
+  } catch (error) {
+    teardown();
+    if (error.status !== 404 && error.status !== 409) fail(error.message, error.code);
+    else if (setState("idle")) showAlert(error.message, "warning");
+    return false;
+  }
+  pick(ui.mode, session.mode); // the form shows the call's settings, as after Start
+  pick(ui.source, session.source_language || "");
+  pick(ui.target, session.target_language || "");
+  goLive(session);
+  return true;
+}
+
+// A new call on the page: the last one's traces cleared, the microphone open.
+async function prepare(key) {
   muted = false;
   setState("starting", "Opening the microphone");
-  const idempotencyKey = crypto.randomUUID(); // one per click, reused by retries of this request
   showAlert("");
   captions.clear();
   closeStatus();
@@ -151,22 +193,19 @@ async function begin(choices, context) {
   ui.bridge.hidden = true;
   ui.callInfo.textContent = "";
   counters.framesSent = counters.framesMuted = counters.bytesSent = 0;
-  call = { key: idempotencyKey, session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
+  call = { key, session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
   call.playback = new Playback(call.context);
-  if (!(await openMic())) return;
-  setState("starting", "Creating the call");
-  try {
-    call.session = await api.createSession(sessionRequest(choices), idempotencyKey);
-  } catch (error) {
-    if (error.retryAfter) blockUntil(error.retryAfter);
-    return fail(error.message, error.code);
-  }
+  return openMic();
+}
+
+// The call as Start's create or an inbound call's Accept answers it (stream included): live.
+function goLive(session) {
+  call.session = session;
   toHost("session.created", { session: brief() });
-  rememberChoices();
-  ui.callInfo.textContent = `Kallglot call ${call.session.kallglot_id}`;
-  showLine(call.session);
-  watch(call.session);
-  connect(call.session.stream);
+  ui.callInfo.textContent = `Kallglot call ${session.kallglot_id}`;
+  showLine(session);
+  watch(session);
+  connect(session.stream);
 }
 
 // Reconnects a call whose stream gave up, with fresh credentials; never creates a session.
@@ -467,7 +506,7 @@ function setUp() {
     if (event.persisted) return;
     closeStatus();
     if (call && call.session && !call.over) api.beacon(api.url("end", call.session.id));
-    else if (state === "starting") api.beacon(api.url("abandon"), { idempotency_key: call.key });
+    else if (state === "starting" && call.key) api.beacon(api.url("abandon"), { idempotency_key: call.key });
   });
   window.addEventListener("beforeunload", (event) => {
     if (!IN_CALL.has(state) && !resumable()) return;
@@ -481,6 +520,7 @@ function setUp() {
     context: (message) => setContext(message.metadata),
   });
   toHost("ready", { user: config.user });
+  desk = openDesk({ api, config, take: answer });
 }
 
 // Read-only figures for tests and support; nothing here changes the call.
@@ -517,6 +557,12 @@ window.kallglotConsole = Object.freeze({
   },
   get lastEventSeq() {
     return status ? status.lastSeq : 0;
+  },
+  get ringing() {
+    return desk ? desk.ringing : "";
+  },
+  get agentState() {
+    return desk ? desk.state : null;
   },
 });
 

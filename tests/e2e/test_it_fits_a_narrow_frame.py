@@ -1,6 +1,7 @@
 """In a narrow frame (a CRM's side panel, a phone: 360 px wide) the console, the history, a
 call's page and the live board fit the width: a wide table scrolls inside its own region and
-a long call id wraps, so nothing pushes the whole page sideways."""
+a long call id wraps, so nothing pushes the whole page sideways. An inbound call's ringing
+panel and its wrap-up form fit too."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from sessions_app.models import CallSession, Recording
+from sessions_app.models import CallSession, Disposition, Recording
 from tests.aftercall.factories import ended_call, with_transcript
 from tests.e2e.pages import LINES, signed_in_page
+from tests.telephony.inbound import at_desk, make_queue, ring
 
 pytestmark = pytest.mark.e2e
 
@@ -66,4 +68,33 @@ def test_the_console_listing_a_call_left_open_fits(browser, live_server_daphne, 
         page.locator("#console[data-state=idle]").wait_for()
 
         assert page.locator("#open-calls").get_by_text("sess_01M812T5955E8YPW9YMN8TVM6F").count()
+        assert page.evaluate(SIDEWAYS) == 0
+
+
+def test_an_inbound_call_ringing_and_its_wrap_up_fit(browser, live_server_daphne, alice, upstream):
+    make_queue(ring_seconds=30)
+    Disposition.objects.create(label="Complaint about a delivery that never arrived")
+    at_desk(alice)
+    with narrow_page(browser, live_server_daphne, alice) as page:
+        page.goto(f"{live_server_daphne.url}/")
+        page.locator("#desk[data-socket=open]").wait_for()
+        assert page.evaluate(SIDEWAYS) == 0
+        placed = ring(live_server_daphne)
+
+        panel = page.get_by_role("alertdialog", name="Incoming call")
+        panel.wait_for()
+        box = panel.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 360
+        assert box["y"] + box["height"] <= 740
+        for name in ("Accept", "Decline"):
+            assert panel.get_by_role("button", name=name).evaluate(LINES) == 1
+        assert page.evaluate(SIDEWAYS) == 0
+
+        page.keyboard.press("Enter")
+        page.locator("#console[data-state=live]").wait_for()
+        upstream.call("POST", f"_control/twilio/calls/{placed['call_sid']}/hangup")
+        form = page.get_by_role("form", name="Wrap-up")
+        form.wait_for(timeout=20_000)
+        assert form.get_by_label("Outcome").bounding_box()["width"] <= 360
         assert page.evaluate(SIDEWAYS) == 0
