@@ -21,17 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from sessions_app import aftercall, exports, languages, links, phone, routes, tickets
+from sessions_app import aftercall, exports, languages, links, routes, tickets
 from sessions_app.access import find_session, is_supervisor, visible_sessions
+from sessions_app.inbound_facts import Inbound, facts, queue_label, queued_of, references
 from sessions_app.models import CallSession, Disposition, QueuedCall, SessionEvent
 from sessions_app.validation import ANALYSIS_PARTS
 
 PAGE_SIZE = 25
 TIMELINE_HIDDEN = ("transcript.segment",)
-# What an inbound call's metadata holds about the call itself (inbound.reserve), shown as
-# the caller and the line rather than as CRM references.
-INBOUND_KEYS = ("caller", "called", "twilio_call_sid")
-MISSED_REASONS = {"queue_timeout": "queue timeout", "caller_hung_up": "caller hung up"}
 Outcome = QueuedCall.Outcome
 # The "Calls" filter: which calls, by how they came in and how that went.
 CALLS = {
@@ -108,64 +105,6 @@ def search(sessions: QuerySet[CallSession], text: str) -> QuerySet[CallSession]:
     )
 
 
-def queued_of(session: CallSession) -> QueuedCall | None:
-    """The call's time in a queue, if it came in to one."""
-    return getattr(session, "queued", None)
-
-
-def waited(seconds: float | None) -> str:
-    seconds = round(seconds or 0)
-    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60} s"
-
-
-def reason(queued: QueuedCall) -> str:
-    """Why a missed call was missed, in words ("queue timeout")."""
-    return MISSED_REASONS.get(queued.missed_reason, queued.missed_reason.replace("_", " "))
-
-
-def outcome(queued: QueuedCall) -> str:
-    """How an inbound call went: "Missed — waited 42 s (queue timeout)", "Answered after 8 s"."""
-    if queued.outcome == Outcome.MISSED:
-        text = f"Missed — waited {waited(queued.wait_seconds)}"
-        return f"{text} ({reason(queued)})" if queued.missed_reason else text
-    if queued.outcome == Outcome.ANSWERED:
-        return f"Answered after {waited(queued.wait_seconds)}"
-    return "Waiting in the queue"
-
-
-def queue_label(queued: QueuedCall) -> str:
-    return queued.queue.route.label if queued.queue else ""
-
-
-def caller(queued: QueuedCall) -> str:
-    return phone.display(queued.caller) if queued.caller else "Unknown number"
-
-
-def references(session: CallSession) -> dict:
-    """The call's CRM references: its metadata, less what an inbound call keeps there."""
-    if queued_of(session) is None:
-        return session.metadata
-    return {key: value for key, value in session.metadata.items() if key not in INBOUND_KEYS}
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """How an inbound call came in and went, as History and its page show it."""
-
-    caller: str
-    queue: str
-    waited: str
-    outcome: str
-    missed: bool
-    reason: str
-
-
-def inbound(queued: QueuedCall, queue: str = "") -> Inbound:
-    wait = queued.wait_seconds if queued.wait_seconds is not None else queued.waited()
-    missed = queued.outcome == Outcome.MISSED
-    return Inbound(caller(queued), queue, waited(wait), outcome(queued), missed, reason(queued))
-
-
 @dataclass(frozen=True)
 class Row:
     """A call as History lists it (`inbound`: None for a call started in the console)."""
@@ -177,7 +116,7 @@ class Row:
 
 def row(call: CallSession) -> Row:
     queued = queued_of(call)
-    return Row(call, references(call), inbound(queued) if queued else None)
+    return Row(call, references(call), facts(queued) if queued else None)
 
 
 @require_GET
@@ -226,7 +165,7 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
     context = {
         "session": session,
         "references": references(session),
-        "inbound": inbound(queued, queue_label(queued)) if queued else None,
+        "inbound": facts(queued, queue=queue_label(queued)) if queued else None,
         "timeline": session.events.exclude(kind__in=TIMELINE_HIDDEN),
         "turns": session.turns.all(),
         "recordings": session.recordings.all(),
