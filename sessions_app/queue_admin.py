@@ -29,8 +29,7 @@ class QueueInline(admin.StackedInline):
     fields = ("ring_seconds", "timeout_seconds", "greeting")
     max_num = 1
     extra = 0
-    verbose_name = "queue for inbound calls"
-    verbose_name_plural = "queue for inbound calls (inbound external connections with a number)"
+    verbose_name = verbose_name_plural = "queue for inbound calls"
 
 
 class DispositionAdmin(admin.ModelAdmin):
@@ -128,7 +127,7 @@ class AgentProfileInline(admin.StackedInline):
 
     @admin.display(description="State")
     def state_now(self, profile: AgentProfile) -> str:
-        return in_state(profile) if profile.pk else "-"
+        return "-" if profile._state.adding else in_state(profile)
 
 
 class UserWithAgentAdmin(UserAdmin):
