@@ -19,9 +19,12 @@ def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
     )
 
 
-def visible_sessions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CallSession]:
+def visible_sessions(
+    user: AbstractBaseUser | AnonymousUser, *, supervisor: bool | None = None
+) -> QuerySet[CallSession]:
+    """The calls `user` may see (`supervisor`: is_supervisor(user), if the caller knows)."""
     sessions = CallSession.objects.known().select_related("agent", "route")
-    if is_supervisor(user):
+    if is_supervisor(user) if supervisor is None else supervisor:
         return sessions
     if not user.is_authenticated:
         return sessions.none()

@@ -1,4 +1,5 @@
-"""Django admin for supervisors: sessions with their events, webhook deliveries, results."""
+"""Django admin for supervisors: sessions with their events, webhook deliveries, results; the
+routes with their queues, and the inbound desk (queue_admin.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from collections.abc import Callable
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -14,14 +16,24 @@ from sessions_app import aftercall, ingest, phone, routes, services
 from sessions_app.erasure_admin import ErasureRecordAdmin, erase_customers
 from sessions_app.exceptions import CallError
 from sessions_app.models import (
+    AgentProfile,
     Analysis,
     CallSession,
+    Disposition,
     ErasureRecord,
+    QueuedCall,
     Recording,
     Route,
     SessionEvent,
     TranscriptTurn,
     WebhookEvent,
+)
+from sessions_app.queue_admin import (
+    AgentProfileAdmin,
+    DispositionAdmin,
+    QueuedCallAdmin,
+    QueueInline,
+    UserWithAgentAdmin,
 )
 
 
@@ -65,6 +77,14 @@ class RecordingInline(ReadOnlyInline):
 class AnalysisInline(ReadOnlyInline):
     model = Analysis
     fields = ("kallglot_id", "status", "profile", "summary", "requested_by", "created_at")
+
+
+class QueuedCallInline(ReadOnlyInline):
+    """An inbound call's time in its queue."""
+
+    model = QueuedCall
+    fields = ("caller", "queue", "arrived_at", "outcome", "missed_reason", "wait_seconds")
+    verbose_name = verbose_name_plural = "inbound call"
 
 
 def per_row(
@@ -119,6 +139,8 @@ class RouteAdmin(admin.ModelAdmin):
     def number(self, route: Route) -> str:
         return phone.display(route.phone_number) if route.phone_number else "-"
 
+    inlines = (QueueInline,)
+
     def save_model(self, request: HttpRequest, obj: Route, form: object, change: bool) -> None:
         routes.save_route(obj)  # a new default takes over from the old one
 
@@ -136,8 +158,17 @@ class CallSessionAdmin(ChangedByActions):
         "created_at",
         "duration_seconds",
         "crm_reference",
+        "disposition",
     )
-    list_filter = ("status", "route", "mode", "source_language", "target_language", "created_at")
+    list_filter = (
+        "status",
+        "route",
+        "disposition",
+        "mode",
+        "source_language",
+        "target_language",
+        "created_at",
+    )
     search_fields = (
         "kallglot_id",
         "agent__username",
@@ -147,7 +178,7 @@ class CallSessionAdmin(ChangedByActions):
         "metadata__ticket_id",
     )
     date_hierarchy = "created_at"
-    list_select_related = ("agent", "route")
+    list_select_related = ("agent", "route", "disposition")
     readonly_fields = (
         "public_id",
         "kallglot_id",
@@ -173,8 +204,17 @@ class CallSessionAdmin(ChangedByActions):
         "transcript_status",
         "transcript_fetched_at",
         "erased_at",
+        "disposition",
+        "wrap_up_note",
+        "wrapped_up_at",
     )
-    inlines = (SessionEventInline, WebhookEventInline, RecordingInline, AnalysisInline)
+    inlines = (
+        QueuedCallInline,
+        SessionEventInline,
+        WebhookEventInline,
+        RecordingInline,
+        AnalysisInline,
+    )
     actions = ("end_upstream", "refresh_from_kallglot", "request_analysis", erase_customers)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -321,3 +361,12 @@ class TranscriptTurnAdmin(admin.ModelAdmin):
 
 
 admin.site.register(ErasureRecord, ErasureRecordAdmin)
+admin.site.register(Disposition, DispositionAdmin)
+admin.site.register(AgentProfile, AgentProfileAdmin)
+admin.site.register(QueuedCall, QueuedCallAdmin)
+# Django's own user admin (queue_admin imports it, so it is registered by now), with the
+# user's agent settings.
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, UserWithAgentAdmin)

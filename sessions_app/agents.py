@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from sessions_app import relay
+from sessions_app import relay, timers
 from sessions_app.models import AgentPage, AgentProfile, CallSession
 
 State = AgentProfile.State
@@ -94,6 +94,7 @@ def page_opened(user_id: int, channel_name: str) -> AgentProfile:
     if profile.left_at is not None:
         profile.left_at = None
         profile.save(update_fields=["left_at"])
+    relay.board_changed()
     return profile
 
 
@@ -107,6 +108,8 @@ def page_closed(user_id: int, channel_name: str) -> None:
     if not AgentPage.objects.filter(agent_id=user_id).exists():
         AgentProfile.objects.filter(user_id=user_id).update(left_at=timezone.now())
         relay.board_changed()
+        # The boards show the agent offline once the grace has passed.
+        timers.later(settings.AGENT_PRESENCE_GRACE + 0.05, relay.board_changed)
 
 
 def is_present(user_id: int) -> bool:

@@ -1,5 +1,5 @@
-"""The supervisors' live board: every open call, status changes as they happen, and the
-captions of the call a supervisor chooses to watch."""
+"""The supervisors' live board: the queues and the agents, every open call, status changes as
+they happen, and the captions of the call a supervisor chooses to watch."""
 
 from __future__ import annotations
 
@@ -53,13 +53,19 @@ def recent_captions(session: CallSession) -> list[dict]:
 
 
 def desk_json() -> dict:
-    """The queues and the agents, as the board shows them."""
-    return {"type": "queues", "queues": queues.queues_json(), "agents": agents.agents_json()}
+    """The queues and the agents, as the board shows them, with the open calls: an accepted
+    call has its agent now, which no event of the call says."""
+    return {
+        "type": "queues",
+        "queues": queues.queues_json(),
+        "agents": agents.agents_json(),
+        "sessions": live_sessions(),
+    }
 
 
 def board_json() -> dict:
     """The board's first message: the open calls, the queues and the agents."""
-    return desk_json() | {"type": "board", "sessions": live_sessions()}
+    return desk_json() | {"type": "board"}
 
 
 def board_holder(ticket: str) -> tickets.Holder | None:

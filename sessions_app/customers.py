@@ -2,8 +2,8 @@
 both; the calls that hold either; and keyed hashes that record whom an erasure named.
 
 Numbers are matched as typed and in E.164 (`+` and digits), the form `CallSession.
-customer_number` holds; a number held in another spelling ("+49 30 1234", in metadata) is
-found when typed that way.
+customer_number` and an inbound call's `QueuedCall.caller` hold; a number held in another
+spelling ("+49 30 1234", in metadata) is found when typed that way.
 """
 
 from __future__ import annotations
@@ -19,9 +19,14 @@ from django.utils.crypto import salted_hmac
 
 from sessions_app.models import CallSession, ErasureRecord
 
-# Metadata keys and fields that hold a customer's phone number.
-NUMBER_KEYS = ("customer_number", "phone_number")
-NUMBER_FIELDS = ("customer_number", *(f"metadata__{key}" for key in NUMBER_KEYS))
+# Metadata keys and fields that hold a customer's phone number ("caller": an inbound call's,
+# which its queue record keeps too).
+NUMBER_KEYS = ("customer_number", "phone_number", "caller")
+NUMBER_FIELDS = (
+    "customer_number",
+    "queued__caller",
+    *(f"metadata__{key}" for key in NUMBER_KEYS),
+)
 # E.164: up to 15 digits; a leading "+" is optional, as a national number may be stored so.
 PHONE_NUMBER = re.compile(r"\+?\d{3,15}")
 HASH_SALT = "sessions_app.privacy.erasure"

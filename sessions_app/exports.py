@@ -1,8 +1,11 @@
 """Transcript exports: plain text, WebVTT (one cue per turn) and JSON.
 
-A turn's fields come from Kallglot and, through speech, from the customer: in the line-based
-formats each is put on one line first, so a turn cannot start a line of its own (a forged
-"Customer: ..." line, or a forged cue).
+Each carries the call's wrap-up (disposition and the agent's note) once it is filed, and an
+inbound call's caller, queue and outcome; a missed call has no agent.
+
+A turn's fields come from Kallglot and, through speech, from the customer, and a note from the
+agent: in the line-based formats each is put on one line first, so none can start a line of its
+own (a forged "Customer: ..." line, or a forged cue).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sessions_app.models import CallSession, TranscriptTurn
+from sessions_app import inbound_facts
+from sessions_app.api import wrap_up_json
+from sessions_app.models import CallSession, QueuedCall, TranscriptTurn
 
 FORMATS = {
     "txt": "text/plain; charset=utf-8",
@@ -25,8 +30,31 @@ MIN_CUE_SECONDS = 1.0
 LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 
+# A WebVTT comment ends at a blank line and may not hold "-->".
+ARROW = re.compile(r"-{2,}>")
+
+
 def render(fmt: str, session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
     return {"txt": as_text, "vtt": as_vtt, "json": as_json}[fmt](session, turns)
+
+
+def about(session: CallSession) -> list[str]:
+    """The call in lines: who took it, how an inbound call went, how the agent filed it."""
+    agent = f"with {session.agent_name}" if session.agent_id else "taken by no agent"
+    lines = [f"Call {session.kallglot_id} {agent}"]
+    if queued := queued_call(session):
+        facts = inbound_facts.facts(queued, queue=inbound_facts.queue_label(queued))
+        lines.append(f"Inbound from {facts.caller} on {facts.queue or 'a queue'}: {facts.outcome}")
+    if session.wrapped_up_at:
+        lines.append(f"Disposition: {session.disposition.label if session.disposition else '-'}")
+        if session.wrap_up_note:
+            lines.append(f"Note: {session.wrap_up_note}")
+    return [one_line(line) for line in lines]
+
+
+def queued_call(session: CallSession) -> QueuedCall | None:
+    calls = QueuedCall.objects.select_related("queue__route")
+    return calls.filter(session=session).first()
 
 
 def offsets(session: CallSession, turns: Sequence[TranscriptTurn]) -> list[float]:
@@ -54,7 +82,7 @@ def clock(seconds: float, *, millis: bool = False) -> str:
 
 def as_text(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
     lines = [
-        f"Call {session.kallglot_id} with {session.agent_name}",
+        *about(session),
         f"Started {session.created_at:%Y-%m-%d %H:%M} UTC, {len(turns)} turns",
         "",
     ]
@@ -71,7 +99,7 @@ def one_line(text: str) -> str:
 
 def as_vtt(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
     starts = offsets(session, turns)
-    cues = ["WEBVTT", ""]
+    cues = ["WEBVTT", "", "NOTE", *(ARROW.sub("->", line) for line in about(session)), ""]
     for index, turn in enumerate(turns):
         start = starts[index]
         end = cue_end(turn, start, starts[index + 1] if index + 1 < len(turns) else None)
@@ -106,16 +134,30 @@ def as_json(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
         "session": {
             "id": str(session.public_id),
             "kallglot_id": session.kallglot_id,
-            "agent": session.agent_name,
+            "agent": session.agent_name or None,
             "mode": session.mode,
             "status": session.status,
             "metadata": session.metadata,
             "started_at": session.started_at.isoformat() if session.started_at else None,
             "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+            "inbound": inbound_json(queued_call(session)),
+            "wrap_up": wrap_up_json(session),
         },
         "turns": [turn_json(turn) for turn in turns],
     }
     return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+def inbound_json(queued: QueuedCall | None) -> dict | None:
+    if queued is None:
+        return None
+    return {
+        "caller": queued.caller or None,
+        "queue": inbound_facts.queue_label(queued) or None,
+        "outcome": queued.outcome,
+        "missed_reason": queued.missed_reason or None,
+        "wait_seconds": queued.wait_seconds,
+    }
 
 
 def turn_json(turn: TranscriptTurn) -> dict:

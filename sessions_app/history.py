@@ -1,7 +1,13 @@
-"""After the call, in pages: the history list, a call's detail, and transcript exports."""
+"""After the call, in pages: the history list, a call's detail, and transcript exports.
+
+Inbound calls show where they came from and how they went: the caller, the queue, how long
+the caller waited, and whether an agent answered or the call was missed (and why); calls an
+agent filed show their wrap-up (disposition and note). A missed call has no agent, so only
+supervisors see it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from uuid import UUID
 
@@ -17,32 +23,56 @@ from django.views.decorators.http import require_GET
 
 from sessions_app import aftercall, exports, languages, links, routes, tickets
 from sessions_app.access import find_session, is_supervisor, visible_sessions
-from sessions_app.models import CallSession, SessionEvent
+from sessions_app.inbound_facts import Inbound, facts, queue_label, queued_of, references
+from sessions_app.models import CallSession, Disposition, QueuedCall, SessionEvent
 from sessions_app.validation import ANALYSIS_PARTS
 
 PAGE_SIZE = 25
 TIMELINE_HIDDEN = ("transcript.segment",)
+Outcome = QueuedCall.Outcome
+# The "Calls" filter: which calls, by how they came in and how that went.
+CALLS = {
+    "inbound": ("Inbound calls", Q(queued__isnull=False)),
+    "answered": ("Inbound, answered", Q(queued__outcome=Outcome.ANSWERED)),
+    "missed": ("Missed calls", Q(queued__outcome=Outcome.MISSED)),
+    "console": ("Started in the console", Q(queued__isnull=True)),
+}
+NOT_FILED = "none"
 
 
 class HistoryFilter(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
+    calls = forms.ChoiceField(required=False, label="Calls", choices=[("", "Any call")])
     status = forms.ChoiceField(required=False, choices=[("", "Any status")])
+    disposition = forms.ChoiceField(required=False, choices=[("", "Any disposition")])
     mode = forms.ChoiceField(required=False, choices=[("", "Any mode")])
     language = forms.ChoiceField(required=False, choices=[("", "Any language")])
     agent = forms.CharField(required=False, max_length=150)
     since = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, supervisor: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # Missed calls have no agent: only supervisors see them.
+        kinds = CALLS if supervisor else {k: v for k, v in CALLS.items() if k != "missed"}
+        self.fields["calls"].choices += [(key, label) for key, (label, _) in kinds.items()]
         self.fields["status"].choices += CallSession.Status.choices
+        self.fields["disposition"].choices += [(NOT_FILED, "No disposition")] + [
+            (str(item.pk), item.label) for item in Disposition.objects.all()
+        ]
         self.fields["mode"].choices += CallSession.Mode.choices
         self.fields["language"].choices += [(x["code"], x["name"]) for x in languages.offered()]
 
     def apply(self, sessions: QuerySet[CallSession]) -> QuerySet[CallSession]:
         data = self.cleaned_data if self.is_valid() else {}
+        if data.get("calls"):
+            sessions = sessions.filter(CALLS[data["calls"]][1])
         if data.get("status"):
             sessions = sessions.filter(status=data["status"])
+        if data.get("disposition") == NOT_FILED:
+            sessions = sessions.filter(disposition=None)
+        elif data.get("disposition"):
+            sessions = sessions.filter(disposition_id=data["disposition"])
         if data.get("mode"):
             sessions = sessions.filter(mode=data["mode"])
         if code := data.get("language"):
@@ -62,7 +92,8 @@ def day_start(day: object, *, next_day: bool = False) -> datetime:
 
 
 def search(sessions: QuerySet[CallSession], text: str) -> QuerySet[CallSession]:
-    """Kallglot id or any CRM reference (external call, customer, ticket)."""
+    """Kallglot id, any CRM reference (external call, customer, ticket) or the customer's
+    phone number."""
     if not text:
         return sessions
     return sessions.filter(
@@ -70,22 +101,40 @@ def search(sessions: QuerySet[CallSession], text: str) -> QuerySet[CallSession]:
         | Q(metadata__external_call_id__icontains=text)
         | Q(metadata__customer_id__icontains=text)
         | Q(metadata__ticket_id__icontains=text)
+        | Q(customer_number__icontains=text)
     )
+
+
+@dataclass(frozen=True)
+class Row:
+    """A call as History lists it (`inbound`: None for a call started in the console)."""
+
+    call: CallSession
+    references: dict
+    inbound: Inbound | None
+
+
+def row(call: CallSession) -> Row:
+    queued = queued_of(call)
+    return Row(call, references(call), facts(queued) if queued else None)
 
 
 @require_GET
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    form = HistoryFilter(request.GET or None)
-    sessions = form.apply(visible_sessions(request.user))
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    supervisor = is_supervisor(request.user)
+    form = HistoryFilter(request.GET or None, supervisor=supervisor)
+    calls = visible_sessions(request.user, supervisor=supervisor)
+    calls = calls.select_related("queued", "disposition")
+    page = Paginator(form.apply(calls), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
+        "rows": [row(call) for call in page.object_list],
         "query": query.urlencode(),
-        "supervisor": is_supervisor(request.user),
+        "supervisor": supervisor,
     }
     return render(request, "sessions_app/history.html", context)
 
@@ -112,8 +161,11 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "last_event_seq": session.last_event_seq,
         "event_labels": SessionEvent.LABELS,
     }
+    queued = QueuedCall.objects.select_related("queue__route").filter(session=session).first()
     context = {
         "session": session,
+        "references": references(session),
+        "inbound": facts(queued, queue=queue_label(queued)) if queued else None,
         "timeline": session.events.exclude(kind__in=TIMELINE_HIDDEN),
         "turns": session.turns.all(),
         "recordings": session.recordings.all(),

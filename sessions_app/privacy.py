@@ -10,27 +10,33 @@ data. Two paths remove them, and share the steps that do:
   its creation if it never recorded one).
 
   * Webhook bodies: the body and stored headers of deliveries received before the cutoff whose
-    outcome is final (applied or ignored). The row stays, so a late repeat of the event is
-    still known by its id and not applied twice. A delivery not applied yet keeps its body,
-    which applying it needs; the report counts those.
+    outcome is final (applied or ignored): Kallglot's, and Twilio's status callbacks of
+    inbound calls (form-encoded, with the caller's number in From and Caller). The row stays,
+    so a late repeat of the event is still known by its id and not applied twice. A delivery
+    not applied yet keeps its body, which applying it needs; the report counts those.
   * Transcripts: the turns, caption text and analyses' summary and sentiment of the calls
     ended before the cutoff. Their transcript_status becomes "purged": the app does not fetch
     them again from Kallglot.
   * Recordings: the recording rows of the calls ended before the cutoff.
   * Customer numbers: `customer_number` and the whole `metadata` of the calls ended before the
-    cutoff. The metadata is the CRM's context of the call (customer id, ticket, the CRM's call
-    id, any other key the CRM sent): each of them leads back to the customer.
+    cutoff, and an inbound call's caller as its queue record (`QueuedCall`) keeps it. The
+    metadata is the CRM's context of the call (customer id, ticket, the CRM's call id, any
+    other key the CRM sent) or an inbound call's caller: each of them leads back to the
+    customer.
 
 - `erase_customer()` removes all of the above at once, whatever its age, from every call of
   one customer, named by phone number, CRM customer id or both (sessions_app.customers), and
-  also blanks every stored delivery of those calls (one not applied yet is marked ignored:
-  without its body it never can be). It writes an `ErasureRecord`: who, when, how much, and
+  also blanks every stored delivery of those calls, Twilio's status callbacks of an inbound
+  call included (found by its CallSid; one not applied yet is marked ignored: without its
+  body it never can be). It writes an `ErasureRecord`: who, when, how much, and
   keyed hashes of the identifiers, never the identifiers. The calls are marked erased
   (`erased_at`): what arrives for them later that would bring personal data back (a late
   webhook, a transcript fetch, an analysis request) is not stored or not made.
 
 What stays identifies nobody and is what reporting counts: the call row (agent, mode,
-languages, status, times, duration, end reason, its number of events), its numbered events
+languages, status, times, duration, end reason, its number of events, the disposition an agent
+filed it under), an inbound call's queue record without its caller (queue, wait, outcome, the
+Twilio CallSid), its numbered events
 (captions keep their speaker, language and sequence), webhook deliveries without their
 bodies, and analyses' status, compliance and performance (of the agent's work). No other copy
 exists in the app: sockets get each event once as it happens and resync from the database
@@ -49,7 +55,9 @@ interrupted run is safe.
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -58,7 +66,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -67,6 +75,7 @@ from sessions_app.models import (
     Analysis,
     CallSession,
     ErasureRecord,
+    QueuedCall,
     Recording,
     SessionEvent,
     TranscriptTurn,
@@ -289,13 +298,17 @@ def forget_bodies(pks: list[int]) -> Counter:
 
 
 def identified(calls: QuerySet[CallSession]) -> QuerySet[CallSession]:
-    """The calls that still hold a customer number or CRM references."""
-    return calls.exclude(metadata={}, customer_number="")
+    """The calls that still hold a customer number or CRM references (an inbound call's
+    caller in its queue record included)."""
+    callers = QueuedCall.objects.filter(session=OuterRef("pk")).exclude(caller="")
+    return calls.filter(~Q(metadata={}) | ~Q(customer_number="") | Exists(callers))
 
 
 def forget_ids(pks: Iterable[int]) -> Counter:
-    calls = identified(CallSession.objects.filter(pk__in=pks))
-    return Counter({IDS: calls.update(metadata={}, customer_number="")})
+    found = list(identified(CallSession.objects.filter(pk__in=pks)).values_list("pk", flat=True))
+    CallSession.objects.filter(pk__in=found).update(metadata={}, customer_number="")
+    QueuedCall.objects.filter(session__in=found).exclude(caller="").update(caller="")
+    return Counter({IDS: len(found)})
 
 
 KINDS = (
@@ -358,7 +371,7 @@ def erase_calls(pks: list[int], kallglot_ids: list[str]) -> Report:
     """Remove every kind of personal data from these calls, and mark them erased."""
     scope = f"of {len(pks)} call(s)"
     deliveries = WebhookEvent.objects.filter(
-        Q(session__in=pks) | Q(kallglot_session_id__in=kallglot_ids)
+        Q(session__in=pks) | Q(kallglot_session_id__in=kallglot_ids) | twilio_callbacks(pks)
     )
     recordings = Recording.objects.filter(session__in=pks).values_list("pk", flat=True)
     removed = [
@@ -369,6 +382,13 @@ def erase_calls(pks: list[int], kallglot_ids: list[str]) -> Report:
     ]
     CallSession.objects.filter(pk__in=pks).update(erased_at=timezone.now())
     return Report(removed)
+
+
+def twilio_callbacks(pks: list[int]) -> Q:
+    """Twilio's status callbacks of these calls, stored by CallSid (telephony.store)."""
+    sids = QueuedCall.objects.filter(session__in=pks).values_list("call_sid", flat=True)
+    found = [Q(event_id__startswith=f"twilio:{sid}:") for sid in sids]
+    return functools.reduce(operator.or_, found, Q(pk__in=[]))
 
 
 def forget_deliveries(deliveries: QuerySet[WebhookEvent]) -> int:

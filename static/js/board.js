@@ -1,7 +1,10 @@
-// The supervisors' live board: open calls, their status as it changes, captions of one call.
+// The supervisors' live board: the queues and the agents, open calls, their status as it
+// changes, captions of one call.
 const config = JSON.parse(document.getElementById("board-config").textContent);
 const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
 const rows = document.getElementById("board-rows");
+const queueRows = document.getElementById("queue-rows");
+const agentRows = document.getElementById("agent-rows");
 const calls = new Map();
 const lookups = new Map(); // call id → events waiting for its lookup
 let watched = null;
@@ -15,10 +18,14 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function duration(call) {
-  if (!call.started_at) return "not live yet";
-  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(call.started_at)) / 1000));
+// "m:ss" from an ISO time until now.
+function elapsed(since) {
+  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function duration(call) {
+  return call.started_at ? elapsed(call.started_at) : "not live yet";
 }
 
 const CUSTOMER = { ringing: "ringing", connected: "customer on the line", hung_up: "customer hung up" };
@@ -35,8 +42,10 @@ function render(call) {
   watch.addEventListener("click", () => watchCall(call.id));
   const end = el("button", { type: "button", class: "button button--danger" }, "End call");
   end.addEventListener("click", () => endCall(call, end));
+  // An inbound call waiting in its queue has no agent yet.
+  const status = call.agent ? (call.status === "active" ? "live" : call.status) : "waiting";
   const row = el("tr", { "data-session": call.id, "data-status": call.status },
-    el("td", {}, call.agent), el("td", {}, el("span", { class: `status status--${call.status}` }, call.status === "active" ? "live" : call.status)),
+    el("td", {}, call.agent || "—"), el("td", {}, el("span", { class: `status status--${call.agent ? call.status : "waiting"}` }, status)),
     el("td", {}, line(call)),
     el("td", {}, `${call.source_language || "auto"} → ${call.target_language || "auto"}`),
     el("td", {}, context), el("td", { class: "board__duration" }, duration(call)), el("td", {}, watch, " ", end));
@@ -108,7 +117,7 @@ function watchCall(id) {
   watched = id;
   document.getElementById("watch-captions").replaceChildren();
   const call = calls.get(id);
-  document.getElementById("watch-name").textContent = call ? `(${call.agent})` : "";
+  document.getElementById("watch-name").textContent = call ? `(${call.agent || "waiting caller"})` : "";
   socket.send(JSON.stringify({ type: "watch", session_id: id }));
 }
 
@@ -124,12 +133,47 @@ async function endCall(call, button) {
   remove(call.id);
 }
 
+// The open calls as the server has them now: rows that changed are drawn again, calls no
+// longer open go.
+function showCalls(sessions) {
+  const open = new Set(sessions.map((call) => call.id));
+  for (const id of [...calls.keys()]) if (!open.has(id)) remove(id);
+  for (const call of sessions) {
+    const known = calls.get(call.id);
+    calls.set(call.id, call);
+    if (!known || JSON.stringify(known) !== JSON.stringify(call)) render(call);
+  }
+  refreshCount();
+}
+
+function cell(text, attrs = {}) {
+  return el("td", attrs, text);
+}
+
+function showQueues(queues) {
+  queueRows.replaceChildren(...queues.map((queue) => el("tr", { "data-queue": String(queue.id) },
+    el("th", { scope: "row" }, queue.label),
+    cell(String(queue.waiting), { class: "board__number" }),
+    cell(queue.since ? elapsed(queue.since) : "—", { class: "board__ticking", "data-since": queue.since || "" }),
+    cell(String(queue.missed_today), { class: "board__number" }))));
+  document.getElementById("queues-empty").hidden = queues.length > 0;
+}
+
+function showAgents(agents) {
+  agentRows.replaceChildren(...agents.map((agent) => el("tr", { "data-agent": agent.name, "data-state": agent.state, "data-present": String(agent.present) },
+    el("th", { scope: "row" }, agent.name),
+    cell(el("span", { class: `status status--${agent.state}` }, agent.state_label)),
+    cell(elapsed(agent.since), { class: "board__ticking", "data-since": agent.since }),
+    cell(agent.languages.join(", ") || "—"),
+    cell(agent.present ? "open" : "offline", { class: agent.present ? "" : "muted" }))));
+  document.getElementById("agents-empty").hidden = agents.length > 0;
+}
+
 function onMessage(message) {
-  if (message.type === "board") {
-    calls.clear();
-    rows.replaceChildren();
-    for (const call of message.sessions) { calls.set(call.id, call); render(call); }
-    refreshCount();
+  if (message.type === "board" || message.type === "queues") {
+    showCalls(message.sessions);
+    showQueues(message.queues);
+    showAgents(message.agents);
   } else if (message.type === "captions") {
     message.events.forEach(showCaption);
   } else if (message.type === "event") {
@@ -168,6 +212,9 @@ setInterval(() => {
   for (const row of rows.querySelectorAll("tr")) {
     const call = calls.get(row.dataset.session);
     if (call) row.querySelector(".board__duration").textContent = duration(call);
+  }
+  for (const ticking of document.querySelectorAll(".board__ticking[data-since]:not([data-since=''])")) {
+    ticking.textContent = elapsed(ticking.dataset.since);
   }
 }, 1000);
 connect(config.socket);

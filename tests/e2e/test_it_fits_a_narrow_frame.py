@@ -1,7 +1,7 @@
 """In a narrow frame (a CRM's side panel, a phone: 360 px wide) the console, the history, a
-call's page and the live board fit the width: a wide table scrolls inside its own region and
-a long call id wraps, so nothing pushes the whole page sideways. An inbound call's ringing
-panel and its wrap-up form fit too."""
+call's page and the live board (its queues and agents too) fit the width: a wide table
+scrolls inside its own region and a long call id wraps, so nothing pushes the whole page
+sideways. An inbound call's ringing panel and its wrap-up form fit too."""
 
 from __future__ import annotations
 
@@ -50,13 +50,20 @@ def test_history_and_a_calls_page_fit(browser, live_server_daphne, alice, charli
             assert page.evaluate(SIDEWAYS) == 0
 
 
-def test_the_live_board_fits(browser, live_server_daphne, charlie) -> None:
+def test_the_live_board_fits(browser, live_server_daphne, alice, charlie) -> None:
+    make_queue()
+    at_desk(alice, languages="en,de,fr,es")
     with narrow_page(browser, live_server_daphne, charlie) as page:
         page.goto(f"{live_server_daphne.url}/supervisor/")
         page.locator("#board[data-state=live]").wait_for()
+        page.locator("#agent-rows tr").wait_for()
 
         assert page.evaluate(SIDEWAYS) == 0
-        assert page.get_by_role("region", name="Open calls table").evaluate(SCROLLS)
+        for name in ("Open calls table", "Agents table"):
+            region = page.get_by_role("region", name=name)
+            assert region.evaluate(SCROLLS), f"the {name} no longer needs its own scrolling"
+            assert region.get_attribute("tabindex") == "0"
+        assert page.get_by_role("region", name="Queues table").get_attribute("tabindex") == "0"
 
 
 def test_the_console_listing_a_call_left_open_fits(browser, live_server_daphne, alice) -> None:

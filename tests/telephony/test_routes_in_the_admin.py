@@ -15,7 +15,11 @@ ADD = "/admin/sessions_app/route/add/"
 
 def form(**fields: str) -> dict:
     base = {"label": "Line", "kind": "browser", "direction": "inbound", "is_active": "on"}
-    return base | fields
+    return base | NO_QUEUE | fields
+
+
+# The route's page holds its queue's form too (an inline): here left empty.
+NO_QUEUE = {"queue-TOTAL_FORMS": "0", "queue-INITIAL_FORMS": "0"}
 
 
 def test_a_supervisor_adds_a_managed_number_typed_the_way_people_do(charlie):
