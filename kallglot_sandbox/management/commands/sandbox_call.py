@@ -14,6 +14,7 @@ import httpx
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 TIMEOUT_S = 10.0
 
@@ -55,7 +56,10 @@ def _first_inbound_number() -> str | None:
         return None
     from sessions_app.routes import inbound_routes
 
-    found = inbound_routes()
+    try:
+        found = inbound_routes()
+    except DatabaseError:  # the app's database is not set up here
+        return None
     return found[0].phone_number if found else None
 
 
