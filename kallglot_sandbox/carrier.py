@@ -7,9 +7,10 @@ its last scripted line and `hangup_pause_ms` it hangs up, unless `caller_hangup`
 change of the leg is a `session.provider.connected` / `.disconnected` webhook (§4.3). The
 carrier never ends the session: the product decides what a hung-up caller means.
 
-One leg does not ring by itself: the one of a session the app creates on a Twilio connection
-while it answers a call of the Twilio stand-in (twilio_calls.py). That call's TwiML brings the
-leg, or nothing does.
+Two kinds of leg on a Twilio connection do not ring by themselves: an outbound session's (the app
+dials the customer through the Twilio stand-in's Calls API, twilio_outbound.py), and the one of
+a session the app creates while it answers an inbound call of the stand-in (twilio_calls.py).
+A stand-in call's TwiML brings such a leg, or nothing does.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from kallglot_sandbox.state import Session, store
 RINGING, CONNECTED, HUNG_UP = "ringing", "connected", "hung_up"
 SELF_CONNECTING = frozenset({"twilio", "telnyx"})  # a SIP leg waits for the PBX's bridge
 CALLER_HANGUP, SESSION_ENDED = "caller_hangup", "session_ended"
+PROVIDER_HANGUP = "provider_hangup"  # the app hung up through the Twilio stand-in's Calls API
 
 
 class LegRefused(Exception):
@@ -48,7 +50,7 @@ class Leg:
 
     def ring(self) -> None:
         """A managed number or an external connection: the call comes in by itself."""
-        if self.session.route.provider in SELF_CONNECTING and not _claimed_by_twilio(self.session):
+        if self.session.route.provider in SELF_CONNECTING and not _waits_for_twilio(self.session):
             self.status = RINGING
             self._after(store.config.ring_ms, self.connect)
 
@@ -106,12 +108,18 @@ class Leg:
             self.timer = None
 
 
+def _waits_for_twilio(session: Session) -> bool:
+    """A leg on a Twilio connection that a stand-in call's TwiML brings: an outbound session's
+    (the app dials through the Calls API), or one an inbound call claims."""
+    route = session.route
+    if route.provider != "twilio" or route.connection_id is None:
+        return False
+    return route.direction == "outbound" or _claimed_by_twilio(session)
+
+
 def _claimed_by_twilio(session: Session) -> bool:
     """Flow 1: the app answers the stand-in's voice webhook by creating a session on its Twilio
     connection; the oldest call still waiting for its TwiML claims it (the TwiML decides)."""
-    route = session.route
-    if route.provider != "twilio" or route.connection_id is None or route.direction == "outbound":
-        return False
     for call in store.twilio_calls.values():
         if call.answering and call.claimed_session_id is None:
             call.claimed_session_id = session.id

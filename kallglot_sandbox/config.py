@@ -3,8 +3,8 @@
 Settings (env) say where the sandbox lives; this config says how it behaves right now.
 `credits` is live: it is what remains and drops as billable calls succeed. The telephony keys
 (`numbers`, `connections`, `default_connection`) and the Twilio stand-in's (`twilio_voice_url`,
-`twilio_status_url`, `twilio_auth_token`) are None until overridden: None means "as the settings
-say" (telephony.py and twilio_http.py read those at call time).
+`twilio_status_url`, `twilio_auth_token`, `twilio_account_sid`) are None until overridden: None
+means "as the settings say" (telephony.py and twilio_http.py read those at call time).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 CARRIERS = ("twilio", "telnyx")
 E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+ACCOUNT_SID = re.compile(r"AC[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Config:
     twilio_voice_url: str | None = None  # None: KALLGLOT_SANDBOX_TWILIO_VOICE_URL
     twilio_status_url: str | None = None  # None: KALLGLOT_SANDBOX_TWILIO_STATUS_URL
     twilio_auth_token: str | None = field(default=None, repr=False)  # None: TWILIO_AUTH_TOKEN
+    twilio_account_sid: str | None = None  # None: KALLGLOT_SANDBOX_TWILIO_ACCOUNT_SID, …
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,6 +97,12 @@ def _url(value: Any) -> str | None:
 def _secret(value: Any) -> str | None:
     if value is not None and (not isinstance(value, str) or not value):
         raise ValueError("must be a non-empty string or null")
+    return value
+
+
+def _account_sid(value: Any) -> str | None:
+    if value is not None and (not isinstance(value, str) or not ACCOUNT_SID.fullmatch(value)):
+        raise ValueError("must be AC followed by 32 lowercase hex digits, or null")
     return value
 
 
@@ -165,6 +173,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "twilio_voice_url": _url,
     "twilio_status_url": _url,
     "twilio_auth_token": _secret,
+    "twilio_account_sid": _account_sid,
 }
 
 

@@ -3,13 +3,15 @@
 Tests drive the sandbox through it instead of reaching into its memory, so the same calls
 work against a sandbox in another process (`manage.py runsandbox`). Same API key as REST.
 It also stands in for the other end of a phone call: `sessions/<id>/customer` connects or
-hangs up the caller's leg, as a PBX bridging a SIP call or a caller putting the phone down.
+hangs up the caller's leg, as a PBX bridging a SIP call or a caller putting the phone down, and
+`sip/bridge` is the PBX bridging a call to the bridge URI `sip:<session id>@sip.kallglot.com`.
 The Twilio stand-in's calls have their own module, twilio_control.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import deque
 from dataclasses import asdict
 from typing import Any
@@ -26,6 +28,12 @@ from kallglot_sandbox.ids import iso
 from kallglot_sandbox.state import Fault, ReceivedAudio, Session, store
 from kallglot_sandbox.vad import FRAME_MS, FRAME_SAMPLES
 from kallglot_sandbox.views import get_session
+
+SIP_DOMAIN = "sip.kallglot.com"
+# sip:<session id>@sip.kallglot.com, also sips:, with a port or URI parameters.
+SIP_URI = re.compile(
+    r"sips?:(?P<session_id>[^@;?\s]+)@sip\.kallglot\.com(?::[0-9]+)?(?:;[^?\s]*)?", re.IGNORECASE
+)
 
 
 @endpoint(None, "POST")
@@ -157,6 +165,32 @@ def _customer_body(session: Session) -> dict[str, Any]:
         "customer": None if leg is None else leg.status,
         "hangup_reason": None if leg is None else leg.reason,
     }
+
+
+@endpoint(None, "POST")
+async def sip_bridge(call: Call) -> HttpResponse:
+    """The PBX bridges a call to `sip:<session id>@sip.kallglot.com`: that session's leg
+    connects, as `sessions/<id>/customer {"action": "connect"}` does."""
+    session = _bridged_session((call.json() or {}).get("to"))
+    _act_on_leg(session, "connect")
+    return JsonResponse(_customer_body(session))
+
+
+def _bridged_session(uri: Any) -> Session:
+    match = SIP_URI.fullmatch(uri.strip()) if isinstance(uri, str) else None
+    if match is None:
+        raise invalid(f"'to' must be a bridge URI, sip:<session id>@{SIP_DOMAIN}.", "to")
+    session = store.sessions.get(match["session_id"])
+    if session is None:
+        raise ApiError(404, "resource_not_found", f"No session answers {uri}.", param="to")
+    if session.route.provider != "sip":
+        routed = session.route.provider or "nothing: it is browser-only"
+        raise ApiError(
+            409,
+            "invalid_request",
+            f"The session {session.id} is not routed to SIP (its provider is {routed}).",
+        )
+    return session
 
 
 @endpoint(None, "GET")

@@ -70,10 +70,14 @@ class Call:
         return f"{self.stream_root()}sessions/{session_id}/connect"
 
     def stream_root(self) -> str:
-        """`ws(s)://<this host><mount prefix>`: where this sandbox's stream URLs begin."""
-        root = reverse("sandbox:root", urlconf=getattr(self.request, "urlconf", None))
-        scheme = "wss" if self.request.is_secure() else "ws"
-        return f"{scheme}://{self.request.get_host()}{root}"
+        return stream_root(self.request)
+
+
+def stream_root(request: HttpRequest) -> str:
+    """`ws(s)://<this host><mount prefix>`: where this sandbox's stream URLs begin."""
+    root = reverse("sandbox:root", urlconf=getattr(request, "urlconf", None))
+    scheme = "wss" if request.is_secure() else "ws"
+    return f"{scheme}://{request.get_host()}{root}"
 
 
 Handler = Callable[..., Awaitable[HttpResponse]]

@@ -146,27 +146,45 @@ class Fault:
     body: str | None
 
 
+@dataclass(frozen=True)
+class OutboundPlan:
+    """How the customer an outbound call dials behaves (twilio_outbound.py)."""
+
+    answer: str  # "answer", "busy", "no-answer" or "failed"
+    after_ms: int | None = None  # None: `ring_ms` (answer, busy) or at once (failed)
+    caller_hangup_after_s: float | None = None
+
+
 @dataclass
 class TwilioCall:
-    """An inbound call the Twilio stand-in puts through to the app (twilio_calls.py)."""
+    """A call of the Twilio stand-in: inbound to the app (twilio_calls.py), or outbound through
+    its Calls API (twilio_outbound.py)."""
 
     sid: str
     account_sid: str
     from_number: str
     to_number: str
     created_at: float
-    voice_url: str
-    status_url: str
+    voice_url: str  # inbound: the number's voice URL; outbound: the API's `Url`
+    status_url: str | None
     auth_token: str = field(repr=False)  # signs this call's requests; never shown
     hangup_after_s: float | None = None
+    direction: str = "inbound"  # or "outbound-api"
+    voice_method: str = "POST"
+    status_method: str = "POST"
+    events: frozenset[str] | None = None  # status callback events; None: every change
+    timeout_s: int | None = None  # outbound: how long it rings before `no-answer`
+    plan: OutboundPlan | None = None  # outbound: how the dialled customer behaves
     status: str = "ringing"
     history: list[dict[str, Any]] = field(default_factory=list)
+    updated_at: float = 0.0
     answering: bool = False  # the voice webhook waits for the app's TwiML
     claimed_session_id: str | None = None  # created on a Twilio connection meanwhile
     twiml: str | None = None
     said: list[str] = field(default_factory=list)
     session_id: str | None = None  # the session whose stream the call joined
     error: str | None = None
+    started_at: float | None = None  # outbound: dialled (`initiated`)
     answered_at: float | None = None
     ended_at: float | None = None
     callbacks: list[dict[str, Any]] = field(default_factory=list)
@@ -191,6 +209,7 @@ class Store:
     webhook_tails: dict[str, asyncio.Future[None]] = field(default_factory=dict)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     twilio_calls: dict[str, TwilioCall] = field(default_factory=dict)
+    outbound_plans: deque[OutboundPlan] = field(default_factory=deque)
     resets: int = 0  # how many times `clear` ran: requests still waiting then do nothing
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:

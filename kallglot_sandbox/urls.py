@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from kallglot_sandbox import control, downloads, storm, twilio_control, views
+from kallglot_sandbox import control, downloads, storm, twilio_api, twilio_control, views
 
 app_name = "sandbox"
 
@@ -44,5 +44,23 @@ urlpatterns = [
         twilio_control.call_hangup,
         name="control-twilio-hangup",
     ),
+    path(
+        "_control/twilio/next_outbound",
+        twilio_control.next_outbound,
+        name="control-twilio-next-outbound",
+    ),
+    path("_control/sip/bridge", control.sip_bridge, name="control-sip-bridge"),
+    # Twilio's Calls API, stood in: `twilio/` stands for https://api.twilio.com/.
+    path(
+        "twilio/2010-04-01/Accounts/<str:account_sid>/Calls.json",
+        twilio_api.calls,
+        name="twilio-calls",
+    ),
+    path(
+        "twilio/2010-04-01/Accounts/<str:account_sid>/Calls/<str:call_sid>.json",
+        twilio_api.call_detail,
+        name="twilio-call",
+    ),
+    re_path(r"^twilio/(?P<path>.*)$", twilio_api.unknown, name="twilio-unknown"),
     re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]

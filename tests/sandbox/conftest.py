@@ -10,7 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from twilio.rest import Client
 
+from kallglot_sandbox.twilio_client import SandboxTwilioHttpClient
 from tests.conftest import SANDBOX_KEY, LiveServer
 from tests.sandbox.receiver import Receiver, serve
 from tests.sandbox.twilio_app import AUTH_TOKEN, FakeTwilioApp, serve_app
@@ -72,6 +74,21 @@ class SandboxApi:
     def twilio_call(self, call_sid: str) -> dict[str, Any]:
         return self.control("GET", f"twilio/calls/{call_sid}")
 
+    def twilio_call_once(self, call_sid: str, done: Any, timeout: float = 8.0) -> dict[str, Any]:
+        """The stand-in's call, once `done(call)` holds."""
+        deadline = time.monotonic() + timeout
+        while not done(call := self.twilio_call(call_sid)):
+            assert time.monotonic() < deadline, f"timed out: {call}"
+            time.sleep(0.05)
+        return call
+
+    def plan_next_outbound(self, answer: str, **extra: Any) -> None:
+        """How the customer the next outbound call dials behaves."""
+        self.control("POST", "twilio/next_outbound", json={"answer": answer, **extra})
+
+    def twilio_account_sid(self) -> str:
+        return self.control("GET", "config")["twilio_account_sid"]
+
     def webhook_log(self, at_least: int = 0, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The delivery log, once it has `at_least` entries."""
         deadline = time.monotonic() + timeout
@@ -107,6 +124,13 @@ def receiver(sandbox_api: SandboxApi) -> Iterator[Receiver]:
     yield receiver
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def twilio_client(sandbox_api: SandboxApi, twilio_app: FakeTwilioApp) -> Client:
+    """The official `twilio` package's client, pointed at the sandbox's Calls API stand-in."""
+    http_client = SandboxTwilioHttpClient(sandbox_api.base, timeout=10)
+    return Client(sandbox_api.twilio_account_sid(), AUTH_TOKEN, http_client=http_client)
 
 
 @pytest.fixture

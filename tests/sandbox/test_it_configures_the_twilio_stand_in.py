@@ -83,3 +83,27 @@ def test_it_lists_the_calls_it_placed(sandbox_api, twilio_app):
     assert listed[0]["voice_url"] == twilio_app.voice_url
     assert "auth_token" not in str(listed)
     assert sandbox_api.get("_control/twilio/calls/CA0000").status_code == 404
+
+
+def test_it_takes_another_account_sid(sandbox_api, twilio_app):
+    other = "AC" + "ab" * 16
+
+    changed = sandbox_api.config(twilio_account_sid=other)
+    call = sandbox_api.twilio_call(sandbox_api.ring())
+
+    assert (changed["twilio_account_sid"], call["account_sid"]) == (other, other)
+    bad = sandbox_api.post("_control/config", json={"twilio_account_sid": "AC123"})
+    assert bad.status_code == 400
+
+
+def test_it_uses_the_apps_account_sid(settings):
+    """In-process: without a sandbox setting, the app's own TWILIO_ACCOUNT_SID is the account
+    its Calls API logs in and its calls carry, as TWILIO_AUTH_TOKEN is the token."""
+    settings.KALLGLOT_SANDBOX_TWILIO_ACCOUNT_SID = ""
+    settings.TWILIO_ACCOUNT_SID = "AC" + "cd" * 16
+    client = Client(headers=AUTH)
+    client.post("/sandbox/v1/_control/reset")
+
+    config = client.get("/sandbox/v1/_control/config").json()
+
+    assert config["twilio_account_sid"] == settings.TWILIO_ACCOUNT_SID

@@ -4,7 +4,9 @@ It checks every request's `X-Twilio-Signature` with the official `twilio` packag
 algorithm, not the sandbox's code), records it, and answers the voice webhook the way flow 1
 does: it creates a session at the sandbox on the centre's Twilio connection and answers TwiML
 built with `VoiceResponse` that connects the call to the session's stream. Tests swap `answer`
-for other TwiML, or queue statuses for the status callbacks.
+for other TwiML (`connect_to(session)` for an outbound call's), or queue statuses for the
+status callbacks. GET requests (an outbound call's `Method=GET`) are checked as Twilio signs
+them: the whole URL, no form fields.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 from twilio.request_validator import RequestValidator
@@ -30,10 +32,12 @@ VOICE_PATH, STATUS_PATH = "/telephony/twilio/voice", "/telephony/twilio/status"
 
 @dataclass
 class TwilioRequest:
-    path: str
+    path: str  # without the query string
     headers: dict[str, str]
-    params: dict[str, str]
+    params: dict[str, str]  # a POST's form, a GET's query
     signed: bool  # the signature validated with the app's auth token
+    method: str = "POST"
+    query: str = ""
 
     @property
     def status(self) -> str:
@@ -62,12 +66,16 @@ class FakeTwilioApp:
     def status_url(self) -> str:
         return self.url + STATUS_PATH
 
-    def handle(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str]:
-        params = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, str]:
+        path, query = urlsplit(target).path, urlsplit(target).query
+        form = dict(parse_qsl(body.decode(), keep_blank_values=True))
         signature = headers.get("x-twilio-signature", "")
-        signed = RequestValidator(AUTH_TOKEN).validate(self.url + path, params, signature)
+        signed = RequestValidator(AUTH_TOKEN).validate(self.url + target, form, signature)
+        params = dict(parse_qsl(query, keep_blank_values=True)) if method == "GET" else form
         with self.lock:
-            self.requests.append(TwilioRequest(path, headers, params, signed))
+            self.requests.append(TwilioRequest(path, headers, params, signed, method, query))
             self.lock.notify_all()
         if not signed:
             return 403, ""
@@ -123,6 +131,15 @@ def stream_twiml(url: str, token: str, greeting: str | None = GREETING) -> str:
     return str(response)
 
 
+def connect_to(session: dict[str, Any], greeting: str | None = None) -> Answer:
+    """The answer that connects a call to this session's stream (an outbound call's TwiML)."""
+
+    def answer(app: FakeTwilioApp, params: dict[str, str]) -> str:
+        return stream_twiml(session["stream"]["url"], session["stream"]["token"], greeting)
+
+    return answer
+
+
 def connect_to_new_session(app: FakeTwilioApp, params: dict[str, str]) -> str:
     session = app.create_session(params["From"])
     return stream_twiml(session["stream"]["url"], session["stream"]["token"])
@@ -138,10 +155,13 @@ def turn_away(app: FakeTwilioApp, params: dict[str, str]) -> str:
 
 def serve_app(app: FakeTwilioApp) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.do_POST()
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {key.lower(): value for key, value in self.headers.items()}
-            status, text = app.handle(self.path, headers, body)
+            status, text = app.handle(self.command, self.path, headers, body)
             payload = text.encode()
             self.send_response(status)
             self.send_header("Content-Type", "text/xml" if payload else "text/plain")
