@@ -104,6 +104,13 @@ CUSTOMER_HANGUP_GRACE = env.float("CUSTOMER_HANGUP_GRACE", default=15.0)
 # Inbound calls (sessions_app/inbound.py, queues.py). The centre's Twilio auth token signs
 # Twilio's webhooks to the app; without it they are all refused (403).
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+# Outbound calls (sessions_app/dialing.py) go through the centre's Twilio account's Calls API;
+# in sandbox mode the sandbox's stand-in plays it, with its fixed test account.
+TWILIO_ACCOUNT_SID = env.str(
+    "TWILIO_ACCOUNT_SID", default="AC" + "5a4db0c5" * 4 if KALLGLOT_SANDBOX else ""
+)
+# How long a dialled customer's phone rings before the call ends unanswered.
+DIAL_RING_SECONDS = env.int("DIAL_RING_SECONDS", default=30)
 # After a call an agent has this long to file it before they are Available again.
 WRAP_UP_SECONDS = env.int("WRAP_UP_SECONDS", default=60)
 # An agent whose console pages have all gone away is offered calls for this long (a reload).

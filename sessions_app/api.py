@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, JsonResponse
 
-from sessions_app import aftercall, routes, services, tickets
+from sessions_app import aftercall, dialing, routes, services, tickets
 from sessions_app.access import find_session
 from sessions_app.errors import ApiError, api_error
 from sessions_app.exceptions import CallError
@@ -121,10 +121,20 @@ def line_json(session: CallSession) -> dict:
 def sessions_create(request: HttpRequest) -> JsonResponse:
     session_request = parse_session_request(parse_json(request.body))
     key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
-    started = services.session_start(
-        agent=request.user, request=session_request, idempotency_key=key
-    )
+    if session_request.dial:  # an outbound line: Twilio calls the customer (dialing.py)
+        started = dialing.dial(
+            agent=request.user,
+            request=session_request,
+            number=session_request.dial,
+            idempotency_key=key,
+        )
+    else:
+        started = services.session_start(
+            agent=request.user, request=session_request, idempotency_key=key
+        )
     body = session_json(started.session, request) | {"stream": stream_json(started.stream)}
+    if session_request.dial:
+        body["dial"] = dialing.dial_json(started.session)
     return JsonResponse(body, status=201)
 
 
@@ -160,7 +170,9 @@ def session_stream(request: HttpRequest, session_id: UUID) -> JsonResponse:
 
 @api_view("POST")
 def session_end(request: HttpRequest, session_id: UUID) -> JsonResponse:
-    session = services.session_end(session=owned_session(request, session_id), actor=request.user)
+    session = owned_session(request, session_id)
+    dialing.hang_up(session)  # a dialled customer's phone stops ringing (or the call ends)
+    session = services.session_end(session=session, actor=request.user)
     return JsonResponse(session_json(session, request))
 
 

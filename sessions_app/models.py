@@ -361,6 +361,15 @@ class SessionEvent(models.Model):
         "action.refresh": "Re-read from Kallglot",
         "session.provider.connected": "Customer connected",
         "session.provider.disconnected": "Customer hung up",
+        # A customer the agent dialled (dialing.py); each event names its words in data.label.
+        "call.dialling": "Dialling",
+        "call.ringing": "Ringing",
+        "call.answered": "Answered",
+        "call.busy": "Busy",
+        "call.no_answer": "No answer",
+        "call.failed": "Not put through",
+        "call.canceled": "Cancelled",
+        "call.completed": "Phone call ended",
     }
 
     session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="events")
@@ -613,3 +622,35 @@ class QueuedCall(models.Model):
 
     def waited(self, until: datetime | None = None) -> float:
         return ((until or timezone.now()) - self.arrived_at).total_seconds()
+
+
+class OutboundCall(models.Model):
+    """A customer the agent dialled through the centre's Twilio (one per session, one click).
+
+    The row is made before Twilio is asked, so a retried click finds it and places no second
+    call; `call_sid` is Twilio's once the Calls API answered.
+    """
+
+    class Outcome(models.TextChoices):
+        DIALLING = "dialling", "Dialling"
+        ANSWERED = "answered", "Answered"
+        BUSY = "busy", "Busy"
+        NO_ANSWER = "no_answer", "No answer"
+        FAILED = "failed", "Failed"
+        CANCELED = "canceled", "Cancelled"
+
+    session = models.OneToOneField(CallSession, on_delete=models.CASCADE, related_name="dialled")
+    # NULL until Twilio answered the create (unique: many may be in flight at once).
+    call_sid = models.CharField("Twilio CallSid", max_length=64, unique=True, null=True, blank=True)
+    number = models.CharField(max_length=32)
+    # Twilio's latest CallStatus, from its status callbacks.
+    carrier_status = models.CharField(max_length=16, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome, default=Outcome.DIALLING)
+    dialled_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "outbound call"
+
+    def __str__(self) -> str:
+        return f"{self.call_sid or 'being dialled'} ({self.get_outcome_display()})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -83,6 +84,26 @@ def inbound_route(called: str) -> Route | None:
     return routes.filter(phone_number=number, direction=Route.Direction.INBOUND).first()
 
 
+def dials(route: Route | None) -> bool:
+    """An outbound line: an external connection that calls customers from its own number."""
+    return bool(
+        route
+        and route.kind == Route.Kind.CONNECTION
+        and route.direction == Route.Direction.OUTBOUND
+        and route.phone_number
+    )
+
+
+def dial_region(route: Route | None) -> str:
+    """The country of a number typed without its code: that of the line's own number."""
+    try:
+        number = phonenumbers.parse(route.phone_number, None) if route else None
+    except phonenumbers.NumberParseException:
+        number = None
+    found = phonenumbers.region_code_for_number(number) if number else None
+    return found or phone.DEFAULT_REGION
+
+
 def default_route() -> Route | None:
     return Route.objects.filter(is_active=True, is_default=True).first()
 
@@ -91,7 +112,14 @@ def route_json(route: Route | None) -> dict | None:
     """A route as pages and the API show it (the console offers the active ones)."""
     if route is None:
         return None
-    return {"id": route.pk, "label": route.label, "kind": route.kind, "default": route.is_default}
+    return {
+        "id": route.pk,
+        "label": route.label,
+        "kind": route.kind,
+        "default": route.is_default,
+        # An outbound line dials the customer's number, read in this country when it has no code.
+        "dial_region": dial_region(route) if dials(route) else None,
+    }
 
 
 def bridge_uri(kallglot_id: str) -> str:

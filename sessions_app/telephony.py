@@ -1,4 +1,5 @@
-"""Twilio's webhooks to the app: the voice webhook of an inbound call, and its status callbacks.
+"""Twilio's webhooks to the app: the voice webhook of an inbound call, the TwiML of a dialled
+call once the customer answers, and the calls' status callbacks.
 
 Both are CSRF-exempt POSTs authenticated by `X-Twilio-Signature`, checked with the official
 `twilio` package against the public URL Twilio was given (APP_BASE_URL and the path) and
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from twilio.request_validator import RequestValidator
 
-from sessions_app import inbound, routes
+from sessions_app import dialing, inbound, routes
 from sessions_app.errors import error_response
 from sessions_app.models import WebhookEvent
 
@@ -33,7 +35,7 @@ def twilio_view(view: object) -> object:
     """POST only, small, and signed by Twilio with the centre's auth token; else refused."""
 
     @csrf_exempt
-    def wrapper(request: HttpRequest) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method != "POST":
             return error_response(405, "method_not_allowed", "Use POST here.")
         if len(request.body) > MAX_BODY_BYTES:
@@ -44,7 +46,7 @@ def twilio_view(view: object) -> object:
         form = {key: request.POST.get(key, "") for key in request.POST}
         if not CALL_SID.fullmatch(form.get("CallSid", "")):
             return error_response(400, "invalid_request", "CallSid is missing.", "CallSid")
-        return view(request, form)
+        return view(request, form, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -101,3 +103,21 @@ def store(form: dict[str, str]) -> tuple[WebhookEvent, bool]:
             delivery.deliveries += 1
             delivery.save(update_fields=["deliveries"])
     return delivery, fresh
+
+
+@twilio_view
+def outbound(request: HttpRequest, form: dict[str, str], session_id: UUID) -> HttpResponse:
+    """The customer the agent dialled answered: join the call to the session's stream."""
+    return twiml(dialing.answer_twiml(session_id, form))
+
+
+@twilio_view
+def outbound_status(request: HttpRequest, form: dict[str, str], session_id: UUID) -> HttpResponse:
+    """How a dialled call goes on: dialling, ringing, answered, busy, no answer, failed, …"""
+    delivery, fresh = store(form)
+    if not fresh and delivery.is_done:
+        return HttpResponse(status=204)
+    ours = dialing.carrier_status(session_id, form, delivery)
+    outcome = WebhookEvent.Outcome.APPLIED if ours else WebhookEvent.Outcome.IGNORED
+    WebhookEvent.objects.filter(pk=delivery.pk).update(outcome=outcome, processed_at=timezone.now())
+    return HttpResponse(status=204)

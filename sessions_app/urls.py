@@ -47,6 +47,16 @@ urlpatterns = [
     ),
     path("telephony/twilio/voice", telephony.voice, name="twilio-voice"),
     path("telephony/twilio/status", telephony.status, name="twilio-status"),
+    path(
+        "telephony/twilio/outbound/<uuid:session_id>",
+        telephony.outbound,
+        name="twilio-outbound",
+    ),
+    path(
+        "telephony/twilio/outbound/<uuid:session_id>/status",
+        telephony.outbound_status,
+        name="twilio-outbound-status",
+    ),
     path("sessions/", history.history, name="history"),
     path("sessions/<uuid:session_id>/", history.detail, name="session-detail"),
     path(

@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from sessions_app import jsonin, languages, routes
+from sessions_app import jsonin, languages, phone, routes
 from sessions_app.errors import ApiError
 from sessions_app.models import CallSession, Route
 
@@ -27,6 +28,7 @@ class SessionRequest:
     target_language: str
     metadata: dict[str, str]
     route: Route | None = None
+    dial: str = ""  # an outbound line's customer number, E.164
 
 
 def parse_json(raw: bytes) -> dict:
@@ -51,7 +53,23 @@ def parse_session_request(body: dict) -> SessionRequest:
         target_language=target or (route.customer_language if route else ""),
         metadata=parse_metadata(body.get("metadata")),
         route=route,
+        dial=parse_dial(body.get("dial"), route),
     )
+
+
+def parse_dial(value: object, route: Route | None) -> str:
+    """The number an outbound line dials, in E.164 (typed without a code: the line's country)."""
+    if not routes.dials(route):
+        if value in (None, ""):
+            return ""
+        message = "This route cannot dial out. Choose an outbound line."
+        raise ApiError(400, "route_cannot_dial", message, "route")
+    if not isinstance(value, str) or not value.strip():
+        raise ApiError(400, "missing_number", "Type the customer's number to dial.", "dial")
+    try:
+        return phone.to_e164(value.strip()[:40], routes.dial_region(route))
+    except ValidationError as exc:
+        raise ApiError(400, "invalid_number", exc.messages[0], "dial") from None
 
 
 def parse_route(value: object) -> Route | None:
