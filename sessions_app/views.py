@@ -25,6 +25,8 @@ def prefill(request: HttpRequest) -> dict:
         "target_language": target if target in language_codes else None,
         "metadata": {key: query[key][:500] for key in CRM_FIELDS if query.get(key)},
         "route": query.get("route", "")[:80],
+        # A number to dial on an outbound line (the console reads it as the server will).
+        "dial": query.get("dial", "")[:40],
     }
 
 

@@ -176,8 +176,11 @@ def live_server_daphne(
     """
     from tests import secrets_scan
 
-    # A short hang-up grace, so a test sees a call end when its customer leaves.
-    server = start_daphne(tmp_path_factory.mktemp("daphne"), CUSTOMER_HANGUP_GRACE="3")
+    # A short hang-up grace, so a test sees a call end when its customer leaves; a dialled
+    # customer who does not answer gives up soon.
+    server = start_daphne(
+        tmp_path_factory.mktemp("daphne"), CUSTOMER_HANGUP_GRACE="3", DIAL_RING_SECONDS="5"
+    )
     yield server
     before = len(secrets_scan.leaks)
     server.stop()

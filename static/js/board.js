@@ -32,7 +32,7 @@ const CUSTOMER = { ringing: "ringing", connected: "customer on the line", hung_u
 
 // The call's line: its route, and where the customer's phone leg is.
 function line(call) {
-  const parts = [call.route ? call.route.label : "Browser", CUSTOMER[call.customer]];
+  const parts = [call.route ? call.route.label : "Browser", call.dialled || CUSTOMER[call.customer]];
   return parts.filter(Boolean).join(": ");
 }
 
@@ -97,6 +97,9 @@ function onEvent(event) {
   if (event.kind === "session.started") { call.status = "active"; call.started_at = call.started_at || event.at; }
   if (event.kind === "session.ended") return remove(event.session_id);
   if (event.kind.startsWith("session.provider.")) call.customer = event.data.customer;
+  // A customer the agent dialled: dialling, ringing, answered… in the server's words.
+  if (event.kind.startsWith("call.")) call.dialled = event.data.label;
+  if (event.kind === "session.provider.connected") call.dialled = null;
   render(call);
 }
 

@@ -15,7 +15,7 @@ import { Timeline } from "./timeline.js";
 
 const STATES = {
   idle: { label: "Ready", next: ["starting"] },
-  starting: { label: "Starting…", next: ["connecting", "idle", "error"] },
+  starting: { label: "Starting…", next: ["connecting", "idle", "ended", "error"] },
   connecting: { label: "Connecting…", next: ["live", "ending", "ended", "error"] },
   live: { label: "Live", next: ["connecting", "ending", "ended", "error"] },
   ending: { label: "Ending…", next: ["ended", "error"] },
@@ -23,6 +23,14 @@ const STATES = {
   error: { label: "Problem", next: ["starting", "connecting", "ending", "ended"] },
 };
 const START_LABELS = { ended: "Start a new call", error: "Try again" };
+// How a dialled call that ends with these statuses ended (a key of END_REASONS).
+const DIAL_ENDS = {
+  busy: "busy",
+  "no-answer": "no_answer",
+  failed: "dial_failed",
+  canceled: "canceled",
+  completed: "customer_hung_up",
+};
 const IN_CALL = new Set(["starting", "connecting", "live", "ending"]);
 const END_REASONS = {
   explicit_end: "by you",
@@ -30,6 +38,11 @@ const END_REASONS = {
   idle_timeout: "after a long silence",
   session_ended: "elsewhere (for example by a supervisor)",
   customer_hung_up: "because the customer hung up",
+  // A customer the agent dialled who never came on the line (dialing.py).
+  busy: "because the line was busy",
+  no_answer: "because nobody answered",
+  dial_failed: "because it could not be put through",
+  canceled: "because it was cancelled before they answered",
 };
 
 const config = JSON.parse(document.getElementById("console-config").textContent);
@@ -42,6 +55,9 @@ const ui = {
   fields: $("setup-fields"),
   route: $("route"),
   routeField: $("route-field"),
+  dial: $("dial"),
+  dialField: $("dial-field"),
+  dialRegion: $("dial-region"),
   customer: $("customer"),
   bridge: $("bridge"),
   bridgeUri: $("bridge-uri"),
@@ -111,7 +127,9 @@ function render() {
   const open = resumable();
   ui.fields.disabled = IN_CALL.has(state) || open;
   ui.start.disabled = IN_CALL.has(state) || Date.now() < blockedUntil;
-  ui.start.textContent = signedOut ? "Reload" : open ? "Reconnect" : START_LABELS[state] || "Start call";
+  const idleLabel = dialRoute() ? "Dial" : "Start call";
+  ui.start.textContent = signedOut ? "Reload" : open ? "Reconnect" : START_LABELS[state] || idleLabel;
+  ui.end.textContent = call && call.dialling ? "Cancel call" : "End call";
   ui.end.disabled = !(state === "connecting" || state === "live" || open);
   ui.mute.disabled = !["starting", "connecting", "live"].includes(state);
   ui.mute.setAttribute("aria-pressed", String(muted));
@@ -130,7 +148,23 @@ function showAlert(message, tone = "error") {
 function onStart(event) {
   event.preventDefault();
   if (signedOut) return location.reload();
-  begin({ route: ui.route.value, mode: ui.mode.value, source_language: ui.source.value, target_language: ui.target.value });
+  begin(formChoices());
+}
+
+function formChoices() {
+  const choices = { route: ui.route.value, mode: ui.mode.value, source_language: ui.source.value, target_language: ui.target.value };
+  if (dialRoute()) choices.dial = ui.dial.value;
+  return choices;
+}
+
+// The host page's dial command: the customer's number on the chosen (or first) outbound line.
+function dialFromHost(message) {
+  const choices = formChoices();
+  for (const key of ["route", "mode", "source_language", "target_language"]) {
+    if (message[key] !== undefined) choices[key] = message[key];
+  }
+  if (message.route === undefined && !dialRoute()) choices.route = firstDialRoute();
+  begin({ ...choices, dial: message.number }, message.context);
 }
 
 // The Start button and the host page's start command both come here; `context` (from the
@@ -140,6 +174,8 @@ async function begin(choices, context) {
   if (!["idle", "ended", "error"].includes(state) || Date.now() < blockedUntil) return;
   if (context) setContext(context);
   pickRoute(choices.route);
+  if (choices.dial !== undefined) ui.dial.value = choices.dial;
+  showDialField();
   pick(ui.mode, choices.mode);
   pick(ui.source, choices.source_language);
   pick(ui.target, choices.target_language);
@@ -154,6 +190,7 @@ async function begin(choices, context) {
     return fail(error.message, error.code);
   }
   rememberChoices();
+  if (session.dial) ui.dial.value = session.dial.display;
   goLive(session);
 }
 
@@ -201,10 +238,12 @@ async function prepare(key) {
 // The call as Start's create or an inbound call's Accept answers it (stream included): live.
 function goLive(session) {
   call.session = session;
+  call.dialling = Boolean(session.dial) && session.status !== "ended";
   toHost("session.created", { session: brief() });
   ui.callInfo.textContent = `Kallglot call ${session.kallglot_id}`;
   showLine(session);
   watch(session);
+  if (!session.stream) return callEnded(session.end_reason || "session_ended"); // not put through
   connect(session.stream);
 }
 
@@ -233,9 +272,10 @@ async function openMic() {
   }
 }
 
-function sessionRequest({ route, mode, source_language, target_language }) {
+function sessionRequest({ route, mode, source_language, target_language, dial }) {
   const body = { mode };
   if (route) body.route = route;
+  if (dial !== undefined) body.dial = dial;
   if (source_language) body.source_language = source_language;
   if (target_language) body.target_language = target_language;
   const metadata = { ...extraContext };
@@ -272,6 +312,42 @@ function pickRoute(value) {
 
 // --- the customer's phone line ---
 
+// The chosen route when it is an outbound line (its customers are dialled), else undefined.
+function dialRoute() {
+  return config.routes.find((r) => String(r.id) === ui.route.value && r.dial_region);
+}
+
+function firstDialRoute() {
+  const route = config.routes.find((r) => r.dial_region);
+  return route ? String(route.id) : undefined;
+}
+
+function showDialField() {
+  const route = dialRoute();
+  ui.dialField.hidden = !route;
+  ui.dialRegion.textContent = route ? regionName(route.dial_region) : "";
+  render();
+}
+
+function regionName(code) {
+  try {
+    return new Intl.DisplayNames([navigator.language || "en"], { type: "region" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+// Twilio's progress with a customer the agent dialled, in the server's words.
+function onDialEvent(event) {
+  const status = (event.data && event.data.status) || "";
+  if (["in-progress", "busy", "no-answer", "failed", "canceled", "completed"].includes(status)) {
+    call.dialling = false;
+    call.dialEnd = DIAL_ENDS[status];
+    render();
+  }
+  showCustomer((event.data && event.data.label) || "");
+}
+
 function showCustomer(text) {
   ui.customer.textContent = text;
   ui.customer.hidden = !text;
@@ -290,7 +366,7 @@ function onCustomerEvent(event) {
   const label = (event.data && event.data.label) || "";
   call.customer = event.data && event.data.customer;
   if (event.kind === "session.provider.connected") return showCustomer(label);
-  if (call.over) return showCustomer(label);
+  if (call.over || call.session.dial) return showCustomer(label); // a dialled customer never calls back
   showCustomer(`${label}. The call ends in ${config.hangup_grace} s unless they call back.`);
 }
 
@@ -376,10 +452,13 @@ function onStatusEvent(session, event) {
   if (!call || call.session !== session) return;
   timeline.add(event);
   if (event.kind.startsWith("session.provider.")) onCustomerEvent(event);
+  if (event.kind.startsWith("call.")) onDialEvent(event);
   // Ended elsewhere (a supervisor, upstream) while the page still thinks the call is on.
+  const reason = (event.data && event.data.reason) || "";
   if (event.kind === "session.ended" && !call.over && state !== "ending") {
-    const reason = (event.data && event.data.reason) || "";
     callEnded(END_REASONS[reason] ? reason : "session_ended");
+  } else if (event.kind === "session.ended" && call.dialEnd && reason === call.dialEnd) {
+    ui.stateDetail.textContent = END_REASONS[reason]; // the stream told of the end first
   }
 }
 
@@ -405,7 +484,9 @@ async function onEnd() {
 
 function callEnded(reason) {
   if (call.customer === "hung_up" && reason !== "explicit_end") reason = "customer_hung_up";
+  if (call.dialEnd && reason !== "explicit_end") reason = call.dialEnd;
   call.over = true;
+  call.dialling = false;
   call.endedAt = Date.now();
   captions.settle();
   teardown();
@@ -490,7 +571,13 @@ function setUp() {
   const preferred = config.routes.find((route) => route.default) || config.routes[0];
   fillSelect(ui.route, routes, preferred ? String(preferred.id) : "");
   pickRoute(prefill.route);
+  if (prefill.dial) {
+    if (!dialRoute()) pickRoute(firstDialRoute());
+    ui.dial.value = prefill.dial;
+  }
   ui.routeField.hidden = routes.length < 2;
+  ui.route.addEventListener("change", showDialField);
+  showDialField();
   fillSelect(ui.mode, config.modes, prefill.mode || saved.mode);
   fillSelect(ui.source, languages, prefill.source_language || saved.source || "");
   fillSelect(ui.target, languages, prefill.target_language || "");
@@ -516,6 +603,7 @@ function setUp() {
   setState("idle");
   toHost = connectHost(config.embed.allowed_origins, {
     start: (message) => begin(message, message.metadata),
+    dial: dialFromHost,
     end: onEnd,
     context: (message) => setContext(message.metadata),
   });

@@ -14,6 +14,13 @@ const COMMANDS = {
     isOptionalText(m.source_language) &&
     isOptionalText(m.target_language) &&
     (m.metadata === undefined || isMetadata(m.metadata)),
+  dial: (m) =>
+    isText(m.number) &&
+    (m.route === undefined || isText(m.route) || Number.isInteger(m.route)) &&
+    isOptionalText(m.mode) &&
+    isOptionalText(m.source_language) &&
+    isOptionalText(m.target_language) &&
+    (m.context === undefined || isMetadata(m.context)),
   end: () => true,
   context: (m) => isMetadata(m.metadata),
 };
@@ -29,7 +36,7 @@ function hostOrigin() {
   }
 }
 
-// handlers: {start, end, context}(message). Returns post(type, fields): a no-op unframed.
+// handlers: {start, dial, end, context}(message). Returns post(type, fields): a no-op unframed.
 export function connectHost(allowedOrigins, handlers) {
   const origin = hostOrigin();
   if (!origin || !allowedOrigins.includes(origin)) return () => {};
