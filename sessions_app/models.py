@@ -44,7 +44,8 @@ class Route(models.Model):
         max_length=20,
         blank=True,
         help_text="Kallglot-managed numbers: the number, E.164. External connections: the"
-        " centre's own number this route answers (its inbound calls come to the queue).",
+        " centre's own number: an inbound route answers it (its calls come to the queue), an"
+        " outbound line calls customers from it.",
     )
     connection_id = models.CharField(
         max_length=64, blank=True, help_text="External connections: the pcon_… id."
