@@ -6,31 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sessions_app', '0014_deskviews_supervisors_manage_queues'),
+        ("sessions_app", "0014_deskviews_supervisors_manage_queues"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='route',
-            name='phone_number',
-            field=models.CharField(blank=True, help_text="Kallglot-managed numbers: the number, E.164. External connections: the centre's own number: an inbound route answers it (its calls come to the queue), an outbound line calls customers from it.", max_length=20),
+            model_name="route",
+            name="phone_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Kallglot-managed numbers: the number, E.164. External connections: the centre's own number: an inbound route answers it (its calls come to the queue), an outbound line calls customers from it.",
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='OutboundCall',
+            name="OutboundCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('call_sid', models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name='Twilio CallSid')),
-                ('number', models.CharField(max_length=32)),
-                ('carrier_status', models.CharField(blank=True, max_length=16)),
-                ('outcome', models.CharField(choices=[('dialling', 'Dialling'), ('answered', 'Answered'), ('busy', 'Busy'), ('no_answer', 'No answer'), ('failed', 'Failed'), ('canceled', 'Cancelled')], default='dialling', max_length=16)),
-                ('dialled_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='dialled', to='sessions_app.callsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "call_sid",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                        verbose_name="Twilio CallSid",
+                    ),
+                ),
+                ("number", models.CharField(max_length=32)),
+                ("carrier_status", models.CharField(blank=True, max_length=16)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("dialling", "Dialling"),
+                            ("answered", "Answered"),
+                            ("busy", "Busy"),
+                            ("no_answer", "No answer"),
+                            ("failed", "Failed"),
+                            ("canceled", "Cancelled"),
+                        ],
+                        default="dialling",
+                        max_length=16,
+                    ),
+                ),
+                ("dialled_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dialled",
+                        to="sessions_app.callsession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outbound call',
+                "verbose_name": "outbound call",
             },
         ),
     ]
