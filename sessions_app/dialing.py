@@ -8,8 +8,9 @@ session, which joins the call to the session's stream. Twilio's status callbacks
 call's events in plain words (dialling, ringing, answered, busy, no answer, failed, cancelled);
 a call that never connects ends upstream with its outcome.
 
-Twilio's Calls API takes no idempotency key: the call's row is made before Twilio is asked, in
-the session of the click, so a retried click finds it and never places a second call.
+Twilio's Calls API takes no idempotency key: the call's row (one per session) is made before
+Twilio is asked, so a retried click, which gets its session back, finds it and places no
+second call.
 """
 
 from __future__ import annotations

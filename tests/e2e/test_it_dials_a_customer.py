@@ -170,3 +170,16 @@ def test_a_crm_page_dials_by_post_message(browser: Browser, crm_site: Crm, alice
     assert session.metadata["ticket_id"] == "T-88"
     assert OutboundCall.objects.get(session=session).number == "+4917698765432"
     assert session.status == "ended"
+
+
+def test_a_link_with_a_number_prefills_the_outbound_line(browser, live_server_daphne, alice):
+    Route.objects.create(label="Browser", is_default=True)
+    line = make_line()
+    with open_console(browser, live_server_daphne, alice) as console:
+        assert console.page.locator("#dial-field").is_hidden()  # the default line dials nobody
+        console.page.goto(f"{live_server_daphne.url}/?dial=0176%201234%200001")
+        console.wait_for_state("idle")
+        assert console.page.get_by_label("Line", exact=True).input_value() == str(line.pk)
+        assert console.page.get_by_label("Customer's number").input_value() == "0176 1234 0001"
+        assert console.page.get_by_role("button", name="Dial").is_enabled()
+        assert console.errors == []
