@@ -2,7 +2,8 @@
 both; the calls that hold either; and keyed hashes that record whom an erasure named.
 
 Numbers are matched as typed and in E.164 (`+` and digits), the form `CallSession.
-customer_number` and an inbound call's `QueuedCall.caller` hold; a number held in another
+customer_number`, an inbound call's `QueuedCall.caller` and a dialled one's `OutboundCall.number`
+hold; a number held in another
 spelling ("+49 30 1234", in metadata) is found when typed that way.
 """
 
@@ -25,6 +26,7 @@ NUMBER_KEYS = ("customer_number", "phone_number", "caller")
 NUMBER_FIELDS = (
     "customer_number",
     "queued__caller",
+    "dialled__number",
     *(f"metadata__{key}" for key in NUMBER_KEYS),
 )
 # E.164: up to 15 digits; a leading "+" is optional, as a national number may be stored so.

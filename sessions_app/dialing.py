@@ -55,8 +55,8 @@ class Step:
 
 
 STEPS = {
-    "initiated": Step(0, "call.dialling", "Dialling {number}"),
-    "ringing": Step(1, "call.ringing", "Ringing {number}"),
+    "initiated": Step(0, "call.dialling", "Dialling the customer"),
+    "ringing": Step(1, "call.ringing", "The customer's phone is ringing"),
     "in-progress": Step(2, "call.answered", "The customer answered", Outcome.ANSWERED),
     "busy": Step(3, "call.busy", "The line is busy", Outcome.BUSY, "busy"),
     "no-answer": Step(3, "call.no_answer", "Nobody answered", Outcome.NO_ANSWER, "no_answer"),
@@ -185,8 +185,8 @@ def carrier_status(public_id: object, form: dict[str, str], delivery: WebhookEve
         if step.outcome == Outcome.ANSWERED:
             call.answered_at = timezone.now()
         call.save()
-        label = step.label.format(number=phone.display(call.number))
-        data = {"label": label, "status": status}
+        # No number in the words: events outlive the customer's number (privacy.py).
+        data = {"label": step.label, "status": status}
         services.record_event(call.session, step.kind, data, webhook_event=delivery)
     if step.end_reason:
         end(call.session_id, step.end_reason)

@@ -19,7 +19,8 @@ data. Two paths remove them, and share the steps that do:
     them again from Kallglot.
   * Recordings: the recording rows of the calls ended before the cutoff.
   * Customer numbers: `customer_number` and the whole `metadata` of the calls ended before the
-    cutoff, and an inbound call's caller as its queue record (`QueuedCall`) keeps it. The
+    cutoff, an inbound call's caller as its queue record (`QueuedCall`) keeps it, and a
+    dialled customer's number as its outbound call's record (`OutboundCall`) keeps it. The
     metadata is the CRM's context of the call (customer id, ticket, the CRM's call id, any
     other key the CRM sent) or an inbound call's caller: each of them leads back to the
     customer.
@@ -27,7 +28,7 @@ data. Two paths remove them, and share the steps that do:
 - `erase_customer()` removes all of the above at once, whatever its age, from every call of
   one customer, named by phone number, CRM customer id or both (sessions_app.customers), and
   also blanks every stored delivery of those calls, Twilio's status callbacks of an inbound
-  call included (found by its CallSid; one not applied yet is marked ignored: without its
+  or dialled call included (found by its CallSid; one not applied yet is marked ignored: without its
   body it never can be). It writes an `ErasureRecord`: who, when, how much, and
   keyed hashes of the identifiers, never the identifiers. The calls are marked erased
   (`erased_at`): what arrives for them later that would bring personal data back (a late
@@ -75,6 +76,7 @@ from sessions_app.models import (
     Analysis,
     CallSession,
     ErasureRecord,
+    OutboundCall,
     QueuedCall,
     Recording,
     SessionEvent,
@@ -299,15 +301,19 @@ def forget_bodies(pks: list[int]) -> Counter:
 
 def identified(calls: QuerySet[CallSession]) -> QuerySet[CallSession]:
     """The calls that still hold a customer number or CRM references (an inbound call's
-    caller in its queue record included)."""
+    caller in its queue record and a dialled customer's number included)."""
     callers = QueuedCall.objects.filter(session=OuterRef("pk")).exclude(caller="")
-    return calls.filter(~Q(metadata={}) | ~Q(customer_number="") | Exists(callers))
+    dialled = OutboundCall.objects.filter(session=OuterRef("pk")).exclude(number="")
+    return calls.filter(
+        ~Q(metadata={}) | ~Q(customer_number="") | Exists(callers) | Exists(dialled)
+    )
 
 
 def forget_ids(pks: Iterable[int]) -> Counter:
     found = list(identified(CallSession.objects.filter(pk__in=pks)).values_list("pk", flat=True))
     CallSession.objects.filter(pk__in=found).update(metadata={}, customer_number="")
     QueuedCall.objects.filter(session__in=found).exclude(caller="").update(caller="")
+    OutboundCall.objects.filter(session__in=found).exclude(number="").update(number="")
     return Counter({IDS: len(found)})
 
 
@@ -386,7 +392,12 @@ def erase_calls(pks: list[int], kallglot_ids: list[str]) -> Report:
 
 def twilio_callbacks(pks: list[int]) -> Q:
     """Twilio's status callbacks of these calls, stored by CallSid (telephony.store)."""
-    sids = QueuedCall.objects.filter(session__in=pks).values_list("call_sid", flat=True)
+    sids = [
+        *QueuedCall.objects.filter(session__in=pks).values_list("call_sid", flat=True),
+        *OutboundCall.objects.filter(session__in=pks, call_sid__isnull=False).values_list(
+            "call_sid", flat=True
+        ),
+    ]
     found = [Q(event_id__startswith=f"twilio:{sid}:") for sid in sids]
     return functools.reduce(operator.or_, found, Q(pk__in=[]))
 

@@ -188,8 +188,8 @@ def test_it_tells_the_agent_how_an_answered_call_goes(sandbox, alice, line, nowh
         twilio_posts(client, status_path(session), callback(call, status, sequence))
     twilio_posts(client, status_path(session), callback(call, "ringing", 1))  # a repeat
     assert labels(session) == [
-        ("call.dialling", "Dialling +49 176 12340002"),
-        ("call.ringing", "Ringing +49 176 12340002"),
+        ("call.dialling", "Dialling the customer"),
+        ("call.ringing", "The customer's phone is ringing"),
         ("call.answered", "The customer answered"),
     ]
     call.refresh_from_db()
