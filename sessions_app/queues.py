@@ -80,9 +80,12 @@ def ringing(call: QueuedCall, now: object) -> bool:
 
 
 def speaks(agent: AgentProfile, call: QueuedCall) -> bool:
-    """The agent has not been rung for this call yet and speaks its queue's agent language."""
+    """The agent has not been rung for this call yet and speaks its queue's agent language (or
+    is the one agent the call is for)."""
     if agent.user_id in call.rung:
         return False
+    if call.for_agent_id is not None:  # a PBX named the agent: only they take it
+        return agent.user_id == call.for_agent_id
     language = call.queue.route.agent_language if call.queue else ""
     return not language or language in agent.language_codes
 
