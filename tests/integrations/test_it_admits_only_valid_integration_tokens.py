@@ -158,3 +158,12 @@ def test_only_the_api_takes_bearer_tokens(client):
     response = client.get("/api/agent", headers=auth(key))
 
     assert response.status_code == 401
+
+
+def test_a_sign_in_is_no_token(charlie):
+    make_token(sip_route())
+
+    response = post(client_for(charlie), None)
+
+    assert response.status_code == 401
+    assert not QueuedCall.objects.exists()
