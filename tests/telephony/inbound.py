@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import time
+import xml.etree.ElementTree as ET
 
 import httpx
 import websockets
+from django.conf import settings
+from twilio.request_validator import RequestValidator
 
 from sessions_app.models import AgentProfile, Queue, Route
 from tests.conftest import LiveServer, SandboxControl
 
 NUMBER = "+4930901821"  # the centre's own Twilio number (any the sandbox has not taken)
+CALLER = "+4915112345678"
+VOICE = "/telephony/twilio/voice"
+STATUS = "/telephony/twilio/status"
 
 
 def make_queue(**queue: object) -> Queue:
@@ -43,6 +50,69 @@ def at_desk(user: object, *, languages: str = "en", since: float = 0.0) -> Agent
             "state_since": timezone.now() - timedelta(seconds=since),
         },
     )[0]
+
+
+def new_call_sid() -> str:
+    return f"CA{secrets.token_hex(16)}"
+
+
+def voice_form(call_sid: str | None = None, to: str = NUMBER, caller: str = CALLER) -> dict:
+    """The form of Twilio's voice webhook for a customer dialling `to`."""
+    return {
+        "AccountSid": "AC5a4db0c55a4db0c55a4db0c55a4db0c5",
+        "ApiVersion": "2010-04-01",
+        "CallSid": call_sid or new_call_sid(),
+        "CallStatus": "ringing",
+        "Called": to,
+        "Caller": caller,
+        "Direction": "inbound",
+        "From": caller,
+        "To": to,
+    }
+
+
+def status_form(call_sid: str, status: str, sequence: int = 0) -> dict:
+    """A status callback of Twilio's for the call `call_sid`."""
+    form = voice_form(call_sid) | {"CallStatus": status, "SequenceNumber": str(sequence)}
+    return form | {"CallbackSource": "call-progress-events"}
+
+
+def twilio_signature(url: str, form: dict, token: str | None = None) -> str:
+    """X-Twilio-Signature as Twilio computes it, with the twilio package's own validator."""
+    return RequestValidator(token or settings.TWILIO_AUTH_TOKEN).compute_signature(url, form)
+
+
+def from_twilio(client: object, path: str, form: dict, **signing: str) -> object:
+    """POST `form` to `path` of the in-process app as Twilio would, signed for
+    APP_BASE_URL + path (or `url=`) with TWILIO_AUTH_TOKEN (or `token=`)."""
+    url = signing.get("url") or f"{settings.APP_BASE_URL}{path}"
+    signature = twilio_signature(url, form, signing.get("token"))
+    return client.post(path, form, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+def live_from_twilio(server: LiveServer, path: str, form: dict) -> httpx.Response:
+    """The same against a live server, over HTTP."""
+    url = f"{server.url}{path}"
+    headers = {"X-Twilio-Signature": twilio_signature(url, form)}
+    return httpx.post(url, data=form, headers=headers, timeout=30)
+
+
+def twiml(response: object) -> ET.Element:
+    """The TwiML of a 200 answer, parsed (its root is <Response>)."""
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/xml")
+    root = ET.fromstring(response.content)  # noqa: S314 - the app under test wrote it
+    assert root.tag == "Response"
+    return root
+
+
+def stream_of(root: ET.Element) -> tuple[str, str]:
+    """The <Connect><Stream url> of a TwiML answer and its <Parameter name="token"> value."""
+    stream = root.find("./Connect/Stream")
+    assert stream is not None, ET.tostring(root)
+    tokens = [p.get("value") for p in stream.findall("Parameter") if p.get("name") == "token"]
+    assert len(tokens) == 1
+    return stream.get("url"), tokens[0]
 
 
 def ring(server: LiveServer, to: str = NUMBER, **extra: object) -> dict:
