@@ -29,6 +29,10 @@ State = AgentProfile.State
 Outcome = QueuedCall.Outcome
 MISSED_RING = "You did not answer a call, so you are Away now. Choose Available to take calls."
 TAKEN = "Another agent has taken this call."
+GONE = {
+    "caller_hung_up": "The caller hung up.",
+    "queue_timeout": "The caller waited too long: the call was given up.",
+}
 
 
 def offer_json(call: QueuedCall) -> dict:
@@ -177,7 +181,7 @@ def missed(call: QueuedCall, reason: str) -> bool:
         outcome=Outcome.MISSED, missed_reason=reason, resolved_at=now, wait_seconds=call.waited(now)
     )
     if done and call.offered_to_id is not None:
-        agents.tell(agents.locked_profile(call.offered_to_id), notice="The caller hung up.")
+        agents.tell(agents.locked_profile(call.offered_to_id), notice=GONE[reason])
     if done:
         relay.board_changed()
     return bool(done)

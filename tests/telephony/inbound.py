@@ -14,7 +14,7 @@ import websockets
 from django.conf import settings
 from twilio.request_validator import RequestValidator
 
-from sessions_app.models import AgentProfile, Queue, Route
+from sessions_app.models import AgentProfile, Queue, QueuedCall, Route
 from tests.conftest import LiveServer, SandboxControl
 
 NUMBER = "+4930901821"  # the centre's own Twilio number (any the sandbox has not taken)
@@ -121,6 +121,22 @@ def ring(server: LiveServer, to: str = NUMBER, **extra: object) -> dict:
     return control.call("POST", "_control/twilio/calls", json={"to": to} | extra).json()
 
 
+def queued(server: LiveServer, call_sid: str) -> QueuedCall:
+    """The call once the app has answered Twilio: stored, with its session, and dispatched
+    (the voice webhook rings an agent, if one can take it, before it answers)."""
+    eventually(lambda: twilio_call(server, call_sid)["twiml"])
+    return QueuedCall.objects.select_related("session").get(call_sid=call_sid)
+
+
+def eventually(check, timeout: float = 20.0) -> object:
+    """`check()`'s first truthy answer within `timeout` seconds; fails the test otherwise."""
+    deadline = time.monotonic() + timeout
+    while not (found := check()):
+        assert time.monotonic() < deadline, f"{check} never came true"
+        time.sleep(0.1)
+    return found
+
+
 def twilio_call(server: LiveServer, call_sid: str) -> dict:
     return (
         SandboxControl(server.sandbox_base).call("GET", f"_control/twilio/calls/{call_sid}").json()
@@ -144,9 +160,9 @@ class Desk:
         self.read(lambda message: message["type"] == "agent")
         return self
 
-    def read(self, wanted, timeout: float = 15.0) -> dict:
-        """The first message (already read or arriving) that `wanted` accepts."""
-        for message in self.messages:
+    def read(self, wanted, timeout: float = 15.0, since: int = 0) -> dict:
+        """The first message (already read or arriving, from the `since`th) `wanted` accepts."""
+        for message in self.messages[since:]:
             if wanted(message):
                 return message
         deadline = time.monotonic() + timeout
@@ -166,7 +182,23 @@ class Desk:
     def offer(self, timeout: float = 15.0) -> dict:
         return self.read(lambda m: m["type"] == "agent" and m.get("offer"), timeout)["offer"]
 
+    def offered(self, call: QueuedCall, timeout: float = 15.0) -> dict:
+        """The offer of `call` (an earlier call's offer does not count)."""
+        wanted = str(call.public_id)
+        return self.read(lambda m: (m.get("offer") or {}).get("id") == wanted, timeout)["offer"]
+
+    def told(self, wanted, timeout: float = 15.0) -> dict:
+        """The first state message after the last offer so far that `wanted` accepts."""
+        offers = [index for index, m in enumerate(self.messages) if m.get("offer")]
+        since = offers[-1] + 1 if offers else 0
+        return self.read(lambda m: m["type"] == "agent" and wanted(m), timeout, since)
+
+    def send(self, message: dict) -> None:
+        self.loop.run_until_complete(self.socket.send(json.dumps(message)))
+
     def close(self) -> None:
+        if self.loop.is_closed():  # closed already
+            return
         if self.socket is not None:
             self.loop.run_until_complete(self.socket.close())
         self.loop.close()
