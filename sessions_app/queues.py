@@ -196,13 +196,15 @@ def past_timeout(call: QueuedCall, now: object) -> bool:
 
 
 def session_ended(session: CallSession) -> None:
-    """The call ended (in the caller's transaction): a waiting one is missed, an agent's
-    goes to wrap-up."""
-    call = QueuedCall.objects.filter(session=session, outcome=Outcome.WAITING).first()
-    if call is not None:
+    """The call ended (in the caller's transaction): a waiting one is missed; the agent who
+    took it goes to wrap-up (the end of another call of theirs changes nothing)."""
+    call = QueuedCall.objects.filter(session=session).first()
+    if call is not None and call.is_waiting:
         missed(call, "caller_hung_up")
+    if call is None or call.outcome != Outcome.ANSWERED or session.agent_id is None:
+        return
     on_call = AgentProfile.objects.select_for_update().filter(state=State.ON_CALL)
-    profile = on_call.filter(user_id=session.agent_id).first() if session.agent_id else None
+    profile = on_call.filter(user_id=session.agent_id).first()
     if profile is not None:
         agents.change_state(profile, State.WRAP_UP, call=session)
         seconds = settings.WRAP_UP_SECONDS

@@ -12,7 +12,7 @@ import pytest
 
 from sessions_app.models import AgentProfile, QueuedCall
 from tests.conftest import SandboxControl, make_user
-from tests.live_agents import signed_in
+from tests.live_agents import signed_in, start_call
 from tests.telephony.inbound import Desk, at_desk, eventually, make_queue, queued, ring
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -190,3 +190,20 @@ def test_an_agent_without_a_page_is_rung_once_one_opens(server, desk, alice):
     assert offered_to(call) is None
     assert desk(alice).offered(call)
     assert eventually(lambda: offered_to(call) == alice.pk)
+
+
+def test_ending_another_call_leaves_the_agent_on_the_call_they_took(server, desk, alice):
+    """Wrap-up follows the end of the offered call the agent took, not of any call of theirs."""
+    make_queue()
+    at_desk(alice)
+    alices = desk(alice)
+    call = call_in(server)
+    alices.client.post(f"/api/offers/{alices.offered(call)['id']}/accept").raise_for_status()
+    other = start_call(alices.client, "another-call").json()
+
+    ended = alices.client.post(f"/api/sessions/{other['id']}/end")
+
+    assert ended.status_code == 200, ended.text
+    profile = AgentProfile.objects.get(user=alice)
+    assert profile.state == State.ON_CALL
+    assert profile.wrapping_up is None
