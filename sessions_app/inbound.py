@@ -246,8 +246,7 @@ def end_missed(session_pk: int, reason: str) -> None:
 def carrier_status(form: dict[str, str]) -> bool:
     """Apply a Twilio status callback; False when the CallSid is not one of ours."""
     with transaction.atomic():
-        calls = QueuedCall.objects.select_for_update().select_related("session")
-        call = calls.filter(call_sid=form.get("CallSid", "")).first()
+        call = queues.held_call(call_sid=form.get("CallSid", ""))
         if call is None:
             return False
         call.carrier_status = form.get("CallStatus", "")[:16]

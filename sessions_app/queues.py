@@ -134,10 +134,20 @@ def decline(user_id: int, public_id: object) -> None:
     dispatch()
 
 
+def held_call(**lookup: object) -> QueuedCall | None:
+    """The call and its session, both rows held, the session's first: webhooks about the call
+    (a leg, an end) hold the session before they change the call, so the two never deadlock."""
+    lookup = {f"queued__{key}": value for key, value in lookup.items()}
+    session = CallSession.objects.select_for_update(of=("self",)).filter(**lookup).first()
+    if session is None:
+        return None
+    calls = QueuedCall.objects.select_for_update(of=("self",)).select_related("session")
+    return calls.filter(session=session).first()
+
+
 def offered_call(user_id: int, public_id: object) -> QueuedCall:
     """The call, held, if it has rung for this agent; otherwise as if it did not exist."""
-    calls = QueuedCall.objects.select_for_update(of=("self",)).select_related("session")
-    call = calls.filter(public_id=public_id).first()
+    call = held_call(public_id=public_id)
     if call is None or user_id not in call.rung:
         raise UpstreamGone("not_found", "No such call.")
     return call

@@ -11,7 +11,6 @@ import pytest
 from sessions_app import agents
 from sessions_app.models import AgentProfile, CallSession, Disposition, QueuedCall
 from tests.conftest import LiveServer, SandboxControl, start_daphne
-from tests.live_agents import signed_in
 from tests.telephony.inbound import Desk, at_desk, eventually, make_queue, queued, ring
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,32 +41,19 @@ def short_wrap_up(django_db_setup, tmp_path) -> Iterator[LiveServer]:
     yield from own_server(tmp_path, WRAP_UP_SECONDS="2")
 
 
-@pytest.fixture
-def desk():
-    opened: list[Desk] = []
-
-    def open_desk(server: LiveServer, user) -> Desk:
-        opened.append(Desk(server, signed_in(server, user)).open())
-        return opened[-1]
-
-    yield open_desk
-    for each in opened:
-        each.close()
-
-
 def test_an_agent_who_closed_every_page_is_not_offered_calls_after_the_grace(
     short_grace, desk, alice
 ):
     make_queue()
     at_desk(alice)
-    desk(short_grace, alice).close()
+    desk(alice, on=short_grace).close()
     eventually(lambda: not agents.is_present(alice.pk))
 
     call = queued(short_grace, ring(short_grace)["call_sid"])
 
     assert QueuedCall.objects.get(pk=call.pk).offered_to_id is None
     assert QueuedCall.objects.get(pk=call.pk).rung == []
-    assert desk(short_grace, alice).offered(call)  # back at the desk: it rings for them
+    assert desk(alice, on=short_grace).offered(call)  # back at the desk: it rings for them
 
 
 def take_a_call(server: LiveServer, desk: Desk) -> tuple[str, dict]:
@@ -87,7 +73,7 @@ def test_after_the_call_the_agent_files_it_and_is_available(long_wrap_up, desk, 
     make_queue()
     outcome = Disposition.objects.create(label="Billing question")
     at_desk(alice)
-    alices = desk(long_wrap_up, alice)
+    alices = desk(alice, on=long_wrap_up)
     call_sid, session = take_a_call(long_wrap_up, alices)
 
     caller_hangs_up(long_wrap_up, call_sid)
@@ -109,7 +95,7 @@ def test_after_the_call_the_agent_files_it_and_is_available(long_wrap_up, desk, 
 def test_wrap_up_ends_by_itself_after_wrap_up_seconds(short_wrap_up, desk, alice):
     make_queue()
     at_desk(alice)
-    alices = desk(short_wrap_up, alice)
+    alices = desk(alice, on=short_wrap_up)
     call_sid, _ = take_a_call(short_wrap_up, alices)
 
     caller_hangs_up(short_wrap_up, call_sid)

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from sessions_app.models import AgentProfile, CallSession, QueuedCall
 from tests.conftest import SandboxControl
-from tests.live_agents import signed_in
 from tests.telephony.inbound import (
     Desk,
     at_desk,
@@ -28,26 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 Outcome = QueuedCall.Outcome
 
 
-@pytest.fixture
-def upstream(live_server_daphne) -> SandboxControl:
-    control = SandboxControl(live_server_daphne.sandbox_base)
-    control.reset()
-    return control
-
-
-@pytest.fixture
-def desk(live_server_daphne):
-    opened: list[Desk] = []
-
-    def open_desk(user) -> Desk:
-        opened.append(Desk(live_server_daphne, signed_in(live_server_daphne, user)).open())
-        return opened[-1]
-
-    yield open_desk
-    for each in opened:
-        each.close()
-
-
 def resolved(call: QueuedCall) -> QueuedCall:
     return eventually(lambda: QueuedCall.objects.filter(pk=call.pk).exclude(outcome="waiting"))[0]
 
@@ -59,9 +38,9 @@ def assert_ended_everywhere(server, upstream: SandboxControl, call: QueuedCall) 
     assert eventually(lambda: twilio_call(server, call.call_sid)["status"] == "completed")
 
 
-def test_a_call_nobody_takes_is_missed_after_the_queue_timeout(live_server_daphne, upstream):
+def test_a_call_nobody_takes_is_missed_after_the_queue_timeout(server, upstream):
     make_queue(timeout_seconds=3)  # made directly: below the admin's minimum
-    call = queued(live_server_daphne, ring(live_server_daphne)["call_sid"])
+    call = queued(server, ring(server)["call_sid"])
 
     missed = resolved(call)
 
@@ -69,12 +48,12 @@ def test_a_call_nobody_takes_is_missed_after_the_queue_timeout(live_server_daphn
     assert missed.missed_reason == "queue_timeout"
     assert missed.wait_seconds >= 3
     assert missed.wait_seconds < 3 + 10  # given up at its timeout, not at some later sweep
-    assert_ended_everywhere(live_server_daphne, upstream, call)
+    assert_ended_everywhere(server, upstream, call)
 
 
-def test_a_caller_who_hangs_up_while_waiting_is_a_missed_call(live_server_daphne, upstream):
+def test_a_caller_who_hangs_up_while_waiting_is_a_missed_call(server, upstream):
     make_queue(timeout_seconds=600)
-    call = queued(live_server_daphne, ring(live_server_daphne)["call_sid"])
+    call = queued(server, ring(server)["call_sid"])
 
     upstream.call("POST", f"_control/twilio/calls/{call.call_sid}/hangup")
 
@@ -82,14 +61,14 @@ def test_a_caller_who_hangs_up_while_waiting_is_a_missed_call(live_server_daphne
     assert missed.outcome == Outcome.MISSED
     assert missed.missed_reason == "caller_hung_up"
     assert missed.wait_seconds >= 0
-    assert_ended_everywhere(live_server_daphne, upstream, call)
+    assert_ended_everywhere(server, upstream, call)
 
 
-def test_the_agent_being_rung_is_told_the_caller_hung_up(live_server_daphne, upstream, desk, alice):
+def test_the_agent_being_rung_is_told_the_caller_hung_up(server, upstream, desk, alice):
     make_queue(timeout_seconds=600)
     at_desk(alice)
     alices = desk(alice)
-    call = queued(live_server_daphne, ring(live_server_daphne)["call_sid"])
+    call = queued(server, ring(server)["call_sid"])
     alices.offered(call)
 
     upstream.call("POST", f"_control/twilio/calls/{call.call_sid}/hangup")
@@ -99,13 +78,11 @@ def test_the_agent_being_rung_is_told_the_caller_hung_up(live_server_daphne, ups
     assert AgentProfile.objects.get(user=alice).state == AgentProfile.State.AVAILABLE
 
 
-def test_the_agent_being_rung_when_the_queue_gives_up_is_told_so(
-    live_server_daphne, upstream, desk, alice
-):
+def test_the_agent_being_rung_when_the_queue_gives_up_is_told_so(server, upstream, desk, alice):
     make_queue(timeout_seconds=3, ring_seconds=600)
     at_desk(alice)
     alices = desk(alice)
-    call = queued(live_server_daphne, ring(live_server_daphne)["call_sid"])
+    call = queued(server, ring(server)["call_sid"])
     alices.offered(call)
 
     told = alices.told(lambda m: m["notice"])
@@ -128,14 +105,12 @@ def heartbeat_until(desk: Desk, check) -> object:
     return eventually(beat, timeout=30)
 
 
-def test_the_sweep_moves_on_a_ring_whose_timer_was_lost(
-    live_server_daphne, upstream, desk, alice, bob
-):
+def test_the_sweep_moves_on_a_ring_whose_timer_was_lost(server, upstream, desk, alice, bob):
     make_queue(ring_seconds=600)  # its timer will not fire during the test
     at_desk(alice, since=60)
     at_desk(bob, since=10)
     alices, bobs = desk(alice), desk(bob)
-    call = queued(live_server_daphne, ring(live_server_daphne)["call_sid"])
+    call = queued(server, ring(server)["call_sid"])
     alices.offered(call)
     past = timezone.now() - timedelta(seconds=1)
     QueuedCall.objects.filter(pk=call.pk).update(offer_expires_at=past)
@@ -146,10 +121,10 @@ def test_the_sweep_moves_on_a_ring_whose_timer_was_lost(
     assert alices.told(lambda m: m["state"] == AgentProfile.State.AWAY)["offer"] is None
 
 
-def test_the_sweep_gives_up_a_call_past_its_timeout(live_server_daphne, upstream, desk, alice):
+def test_the_sweep_gives_up_a_call_past_its_timeout(server, upstream, desk, alice):
     make_queue(timeout_seconds=600)
     alices = desk(alice)  # Away: the call rings for nobody
-    call = queued(live_server_daphne, ring(live_server_daphne)["call_sid"])
+    call = queued(server, ring(server)["call_sid"])
     QueuedCall.objects.filter(pk=call.pk).update(arrived_at=timezone.now() - timedelta(seconds=601))
 
     heartbeat_until(alices, lambda: QueuedCall.objects.get(pk=call.pk).outcome != "waiting")
@@ -157,4 +132,4 @@ def test_the_sweep_gives_up_a_call_past_its_timeout(live_server_daphne, upstream
     missed = QueuedCall.objects.get(pk=call.pk)
     assert missed.missed_reason == "queue_timeout"
     assert missed.wait_seconds >= 600
-    assert_ended_everywhere(live_server_daphne, upstream, call)
+    assert_ended_everywhere(server, upstream, call)

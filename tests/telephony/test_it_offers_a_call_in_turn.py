@@ -11,34 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from sessions_app.models import AgentProfile, QueuedCall
-from tests.conftest import SandboxControl, make_user
-from tests.live_agents import signed_in, start_call
+from tests.conftest import make_user
+from tests.live_agents import start_call
 from tests.telephony.inbound import Desk, at_desk, eventually, make_queue, queued, ring
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 State = AgentProfile.State
-
-
-@pytest.fixture
-def server(live_server_daphne):
-    """The session's live server, its sandbox reset (webhooks come back to the server)."""
-    SandboxControl(live_server_daphne.sandbox_base).reset()
-    return live_server_daphne
-
-
-@pytest.fixture
-def desk(server):
-    """Open an agent's console (their agent socket); all are closed after the test."""
-    opened: list[Desk] = []
-
-    def open_desk(user) -> Desk:
-        opened.append(Desk(server, signed_in(server, user)).open())
-        return opened[-1]
-
-    yield open_desk
-    for each in opened:
-        each.close()
 
 
 def call_in(server) -> QueuedCall:
