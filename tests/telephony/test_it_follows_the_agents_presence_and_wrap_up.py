@@ -47,6 +47,7 @@ def test_an_agent_who_closed_every_page_is_not_offered_calls_after_the_grace(
     make_queue()
     at_desk(alice)
     desk(alice, on=short_grace).close()
+    eventually(lambda: AgentProfile.objects.get(user=alice).left_at)  # the server saw it close
     eventually(lambda: not agents.is_present(alice.pk))
 
     call = queued(short_grace, ring(short_grace)["call_sid"])
