@@ -78,8 +78,13 @@ def connect_twiml(route: Route, queue: Queue, stream: Stream) -> str:
 
 
 def refusal_twiml(language: str, text: str = "") -> str:
+    """`text` (or that the line cannot take the call, in the caller's language if we have the
+    words, else in English, said by a voice of that language), then Twilio hangs up."""
+    if not text:
+        language = language if language in CANNOT_TAKE else "en"
+        text = CANNOT_TAKE[language]
     response = VoiceResponse()
-    say(response, text or CANNOT_TAKE.get(language, CANNOT_TAKE["en"]), language)
+    say(response, text, language)
     response.hangup()
     return str(response)
 

@@ -29,6 +29,7 @@ State = AgentProfile.State
 Outcome = QueuedCall.Outcome
 MISSED_RING = "You did not answer a call, so you are Away now. Choose Available to take calls."
 TAKEN = "Another agent has taken this call."
+ON_A_CALL = "You are on a call: end it first."
 GONE = {
     "caller_hung_up": "The caller hung up.",
     "queue_timeout": "The caller waited too long: the call was given up.",
@@ -154,9 +155,13 @@ def offered_call(user_id: int, public_id: object) -> QueuedCall:
 
 
 def claim(user_id: int, public_id: object) -> CallSession:
-    """Give the call to this agent if nobody has taken it yet; exactly one accept wins."""
+    """Give the call to this agent if nobody has taken it yet; exactly one accept wins.
+    An agent on a call of theirs takes no other (their row held: one accept at a time)."""
     with transaction.atomic():
         call = offered_call(user_id, public_id)
+        profile = agents.locked_profile(user_id)
+        if CallSession.objects.open().filter(agent_id=user_id).exists():
+            raise Conflict("on_a_call", ON_A_CALL)
         now = timezone.now()
         won = QueuedCall.objects.filter(pk=call.pk, outcome=Outcome.WAITING).update(
             outcome=Outcome.ANSWERED,
@@ -171,7 +176,7 @@ def claim(user_id: int, public_id: object) -> CallSession:
                 raise CallEnded("caller_gone", "The caller is no longer waiting.")
             raise Conflict("call_taken", TAKEN)
         CallSession.objects.filter(pk=call.session_id).update(agent_id=user_id)
-        agents.change_state(agents.locked_profile(user_id), State.ON_CALL)
+        agents.change_state(profile, State.ON_CALL)
         if call.offered_to_id not in (None, user_id):  # it was ringing for someone else
             agents.tell(agents.locked_profile(call.offered_to_id), notice=TAKEN)
         relay.board_changed()
@@ -246,16 +251,28 @@ def wrapped_up(session: CallSession) -> None:
 
 
 def choose_state(user_id: int, state: str) -> AgentProfile:
-    """The agent's own choice, Available or Away; leaving wrap-up early is Available too."""
+    """The agent's own choice, Available or Away; leaving wrap-up early is Available too.
+    Away, a call ringing for them rings for the next agent at once."""
     with transaction.atomic():
         profile = agents.locked_profile(user_id)
         if profile.state == State.ON_CALL and CallSession.objects.open().filter(agent_id=user_id):
-            raise Conflict("on_a_call", "You are on a call: end it first.")
+            raise Conflict("on_a_call", ON_A_CALL)
         if profile.state != state:
             agents.change_state(profile, state)
-    if state == State.AVAILABLE:
-        dispatch()
+    if state == State.AWAY:
+        pass_on(user_id)
+    dispatch()
     return profile
+
+
+def pass_on(user_id: int) -> None:
+    """Calls ringing for this agent stop ringing for them (and ring for the next)."""
+    with transaction.atomic():
+        calls = QueuedCall.objects.select_for_update(of=("self",)).filter(
+            outcome=Outcome.WAITING, offered_to_id=user_id
+        )
+        for call in calls:
+            stop_ringing(call, notice="")
 
 
 def due(now: object) -> tuple[list[int], list[int]]:

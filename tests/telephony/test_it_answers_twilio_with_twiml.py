@@ -186,3 +186,18 @@ def wait_for(check, timeout: float = 20.0) -> object:
     while not (found := check()) and time.monotonic() < deadline:
         time.sleep(0.2)
     return found
+
+
+def test_a_caller_whose_language_has_no_words_of_ours_hears_english_in_an_english_voice(
+    client, sandbox
+):
+    route = make_queue().route
+    route.customer_language = "sv"
+    route.save()
+    sandbox.fault("sessions.create", 503, count=2)
+
+    root = twiml(from_twilio(client, VOICE, voice_form()))
+
+    [(language, text)] = said(root)
+    assert text.startswith("Sorry")
+    assert language == "en-US"

@@ -186,3 +186,39 @@ def test_ending_another_call_leaves_the_agent_on_the_call_they_took(server, desk
     profile = AgentProfile.objects.get(user=alice)
     assert profile.state == State.ON_CALL
     assert profile.wrapping_up is None
+
+
+def test_an_agent_who_goes_away_passes_the_ringing_call_on_at_once(server, desk, alice, bob):
+    make_queue(ring_seconds=600)  # only going Away moves it on within the test
+    at_desk(alice, since=60)
+    at_desk(bob, since=10)
+    alices, bobs = desk(alice), desk(bob)
+    call = call_in(server)
+    alices.offered(call)
+
+    away = alices.client.post("/api/agent/state", json={"state": "away"})
+
+    assert away.status_code == 200
+    assert offered_to(call) == bob.pk
+    assert bobs.offered(call)
+    assert alices.told(lambda m: m["state"] == State.AWAY)["offer"] is None
+
+
+def test_an_agent_on_a_call_cannot_take_another(server, desk, alice, bob):
+    make_queue(ring_seconds=600)
+    at_desk(alice, since=60)
+    at_desk(bob, since=10)
+    alices, bobs = desk(alice), desk(bob)
+    first = call_in(server)
+    declined = alices.offered(first)["id"]
+    alices.client.post(f"/api/offers/{declined}/decline").raise_for_status()
+    bobs.offered(first)  # it rings for bob now
+    second = call_in(server)  # bob is being rung: this one rings for alice
+    alices.client.post(f"/api/offers/{alices.offered(second)['id']}/accept").raise_for_status()
+
+    again = alices.client.post(f"/api/offers/{declined}/accept")
+
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "on_a_call"
+    assert QueuedCall.objects.get(pk=first.pk).outcome == QueuedCall.Outcome.WAITING
+    assert offered_to(first) == bob.pk
