@@ -83,6 +83,8 @@ def test_a_callback_is_stored_before_it_is_applied(sandbox, waiting, monkeypatch
     assert from_twilio(Client(), STATUS, form).status_code == 204
     assert WebhookEvent.objects.get().outcome == WebhookEvent.Outcome.APPLIED
     assert QueuedCall.objects.get(pk=waiting.pk).outcome == QueuedCall.Outcome.MISSED
+    # Its session is ended in a thread of this process: done before the tables are emptied.
+    assert eventually(lambda: CallSession.objects.get(pk=waiting.session_id).is_ended)
 
 
 def test_a_callback_for_an_unknown_call_is_kept_as_ignored(client, sandbox):
