@@ -98,9 +98,9 @@ def live_from_twilio(server: LiveServer, path: str, form: dict) -> httpx.Respons
 
 
 def twiml(response: object) -> ET.Element:
-    """The TwiML of a 200 answer, parsed (its root is <Response>)."""
+    """The TwiML of a 200 answer (in-process or over HTTP), parsed; its root is <Response>."""
     assert response.status_code == 200, response.content
-    assert response["Content-Type"].startswith("text/xml")
+    assert response.headers["Content-Type"].startswith("text/xml")
     root = ET.fromstring(response.content)  # noqa: S314 - the app under test wrote it
     assert root.tag == "Response"
     return root
@@ -113,6 +113,16 @@ def stream_of(root: ET.Element) -> tuple[str, str]:
     tokens = [p.get("value") for p in stream.findall("Parameter") if p.get("name") == "token"]
     assert len(tokens) == 1
     return stream.get("url"), tokens[0]
+
+
+def first_stream_message(url: str, token: str) -> dict:
+    """What a session's stream says first to a socket opened with `token`."""
+
+    async def connect() -> dict:
+        async with websockets.connect(f"{url}?token={token}") as socket:
+            return json.loads(await asyncio.wait_for(socket.recv(), 10))
+
+    return asyncio.run(connect())
 
 
 def ring(server: LiveServer, to: str = NUMBER, **extra: object) -> dict:

@@ -5,13 +5,10 @@ with nothing left open here or upstream."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import time
 from urllib.parse import urlsplit
 
 import pytest
-import websockets
 
 from sessions_app.kallglot import reset_clients
 from sessions_app.models import CallSession, QueuedCall
@@ -19,6 +16,7 @@ from tests.telephony.inbound import (
     CALLER,
     NUMBER,
     VOICE,
+    first_stream_message,
     from_twilio,
     make_queue,
     stream_of,
@@ -27,16 +25,6 @@ from tests.telephony.inbound import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def first_stream_message(url: str, token: str) -> dict:
-    """What the session's stream says first to a socket opened with `token`."""
-
-    async def connect() -> dict:
-        async with websockets.connect(f"{url}?token={token}") as socket:
-            return json.loads(await asyncio.wait_for(socket.recv(), 10))
-
-    return asyncio.run(connect())
 
 
 def said(root) -> list[tuple[str, str]]:
