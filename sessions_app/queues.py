@@ -1,11 +1,13 @@
 """Inbound calls waiting in their queue, offered to one agent at a time, until one accepts.
 
 A waiting call rings for the present, Available agent who speaks its queue's agent language
-and has been available longest, for the queue's `ring_seconds`. Declined, it rings for the
-next; not answered, likewise, and the agent who let it ring out is set Away (nobody was at
-the desk). It never rings twice for the same agent. Whoever it has rung for may accept it while
-it waits: the first accept wins, every later one is told it was taken. After the queue's
-`timeout_seconds`, or once the caller hangs up, it is missed (`inbound.py` ends it upstream).
+and has been available longest, for the queue's `ring_seconds`. Declined, or its agent gone
+Away, it rings for the next; not answered, likewise, and the agent who let it ring out is set
+Away (nobody was at the desk). It never rings twice for the same agent. Whoever it has rung for
+may accept it while it waits, unless on a call: the first accept wins, every later one is told
+it was taken. After the queue's `timeout_seconds`, or once the caller hangs up, it is missed
+(`inbound.py` ends it upstream). Rows are held in one order, a call's session before the call
+before agents, so that concurrent changes wait for each other instead of deadlocking.
 
 Nothing here talks to Kallglot: every function changes rows in the caller's transaction and
 tells pages after commit. Timers (`timers.py`) run the ring and wrap-up timeouts in this process;
@@ -138,8 +140,8 @@ def decline(user_id: int, public_id: object) -> None:
 def held_call(**lookup: object) -> QueuedCall | None:
     """The call and its session, both rows held, the session's first: webhooks about the call
     (a leg, an end) hold the session before they change the call, so the two never deadlock."""
-    lookup = {f"queued__{key}": value for key, value in lookup.items()}
-    session = CallSession.objects.select_for_update(of=("self",)).filter(**lookup).first()
+    where = {f"queued__{key}": value for key, value in lookup.items()}
+    session = CallSession.objects.select_for_update(of=("self",)).filter(**where).first()
     if session is None:
         return None
     calls = QueuedCall.objects.select_for_update(of=("self",)).select_related("session")
