@@ -1,5 +1,6 @@
 """Django admin for supervisors: sessions with their events, webhook deliveries, results; the
-routes with their queues, and the inbound desk (queue_admin.py)."""
+routes with their queues, the inbound desk (queue_admin.py) and the integration tokens
+(integration_admin.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils.html import format_html
 from sessions_app import aftercall, ingest, phone, routes, services
 from sessions_app.erasure_admin import ErasureRecordAdmin, erase_customers
 from sessions_app.exceptions import CallError
+from sessions_app.integration_admin import register as register_integrations
 from sessions_app.models import (
     AgentProfile,
     Analysis,
@@ -364,6 +366,7 @@ admin.site.register(ErasureRecord, ErasureRecordAdmin)
 admin.site.register(Disposition, DispositionAdmin)
 admin.site.register(AgentProfile, AgentProfileAdmin)
 admin.site.register(QueuedCall, QueuedCallAdmin)
+register_integrations(admin.site)
 # Django's own user admin (queue_admin imports it, so it is registered by now), with the
 # user's agent settings.
 User = get_user_model()

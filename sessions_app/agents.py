@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -103,13 +104,16 @@ def page_seen(channel_name: str) -> None:
 
 
 def page_closed(user_id: int, channel_name: str) -> None:
-    """The page went away; with it the agent's last one, the grace begins."""
-    AgentPage.objects.filter(channel_name=channel_name).delete()
-    if not AgentPage.objects.filter(agent_id=user_id).exists():
-        AgentProfile.objects.filter(user_id=user_id).update(left_at=timezone.now())
-        relay.board_changed()
-        # The boards show the agent offline once the grace has passed.
-        timers.later(settings.AGENT_PRESENCE_GRACE + 0.05, relay.board_changed)
+    """The page went away; with it the agent's last one, the grace begins (in one transaction:
+    nobody sees the agent without a page and without a grace)."""
+    with transaction.atomic():
+        AgentPage.objects.filter(channel_name=channel_name).delete()
+        if not AgentPage.objects.filter(agent_id=user_id).exists():
+            AgentProfile.objects.filter(user_id=user_id).update(left_at=timezone.now())
+            relay.board_changed()
+            # The boards show the agent offline once the grace has passed.
+            grace = settings.AGENT_PRESENCE_GRACE + 0.05
+            transaction.on_commit(lambda: timers.later(grace, relay.board_changed))
 
 
 def is_present(user_id: int) -> bool:

@@ -6,7 +6,8 @@ queue's languages, caller, called number and CallSid in metadata) and answers Tw
 connects the call to the session's stream, the stream token as `<Parameter name="token">`; the
 call then waits in the route's queue (queues.py) with the customer on the line. A CallSid seen
 before gets the same session again. When Kallglot cannot take the call, the caller is told so in
-their language and Twilio hangs up; nothing stays open.
+their language and Twilio hangs up; nothing stays open (a create whose answer was lost is
+replayed a little later, and the session it made is ended).
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ from twilio.twiml.voice_response import Connect, VoiceResponse
 from sessions_app import phone, queues, services, timers
 from sessions_app.exceptions import CallError, LimitReached
 from sessions_app.kallglot import KallglotError, Stream, get_client
+from sessions_app.kallglot import Session as UpstreamSession
 from sessions_app.models import OPEN_WINDOW, CallSession, Queue, QueuedCall, Route
 
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY = 5  # s: at most one sweep per process this often, however many consoles beat
 TERMINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+# A create that failed so may still have made its session (the answer was lost, or the key is
+# still in flight); it is replayed this many seconds later, and again, until it answers.
+MAYBE_MADE = frozenset({"timeout", "network_error", "idempotency_conflict"})
+ORPHAN_CHECKS = (2, 10, 30, 90, 270)
 
 # Twilio <Say> voices by the console's language codes.
 SAY_LANGUAGES = {
@@ -72,8 +78,13 @@ def connect_twiml(route: Route, queue: Queue, stream: Stream) -> str:
 
 
 def refusal_twiml(language: str, text: str = "") -> str:
+    """`text` (or that the line cannot take the call, in the caller's language if we have the
+    words, else in English, said by a voice of that language), then Twilio hangs up."""
+    if not text:
+        language = language if language in CANNOT_TAKE else "en"
+        text = CANNOT_TAKE[language]
     response = VoiceResponse()
-    say(response, text or CANNOT_TAKE.get(language, CANNOT_TAKE["en"]), language)
+    say(response, text, language)
     response.hangup()
     return str(response)
 
@@ -157,19 +168,46 @@ def made_before(call: QueuedCall) -> QueuedCall:
     return call
 
 
-def create_upstream(session: CallSession, route: Route, call_sid: str) -> object:
+def create_upstream(session: CallSession, route: Route, call_sid: str) -> UpstreamSession:
+    body = create_body(session, route, call_sid)
     try:
-        return get_client().create_session(
-            mode=session.mode,
-            source_language=session.source_language or None,
-            target_language=session.target_language or None,
-            metadata=session.metadata or None,
-            recording=True,
-            routing=route.routing(),
-            idempotency_key=f"twilio:{call_sid}",
-        )
+        return get_client().create_session(**body)
     except KallglotError as exc:
+        if exc.code in MAYBE_MADE:  # Kallglot may make it after all: look again later
+            timers.later(ORPHAN_CHECKS[0], end_unclaimed, body, 1)
         raise services.agent_error(exc) from exc
+
+
+def create_body(session: CallSession, route: Route, call_sid: str) -> dict:
+    """The create's arguments; the same again replays it (its key is the CallSid's)."""
+    return {
+        "mode": session.mode,
+        "source_language": session.source_language or None,
+        "target_language": session.target_language or None,
+        "metadata": session.metadata or None,
+        "recording": True,
+        "routing": route.routing(),
+        "idempotency_key": f"twilio:{call_sid}",
+    }
+
+
+def end_unclaimed(body: dict, check: int) -> None:
+    """A create whose answer was lost, replayed: the session it made (if it made one) is ended
+    unless a repeated webhook of the call holds it now. Still in flight: look again later."""
+    try:
+        upstream = get_client().create_session(**body)
+    except KallglotError as exc:
+        if exc.code in MAYBE_MADE and check < len(ORPHAN_CHECKS):
+            timers.later(ORPHAN_CHECKS[check], end_unclaimed, body, check + 1)
+        return
+    call_sid = body["idempotency_key"].removeprefix("twilio:")
+    if QueuedCall.objects.filter(call_sid=call_sid).exists():
+        return
+    logger.warning("ending session %s: its create's answer was lost", upstream.id)
+    try:
+        get_client().end_session(upstream.id, idempotency_key=f"end:{upstream.id}")
+    except KallglotError as exc:
+        logger.warning("could not end session %s: %s", upstream.id, exc.code)
 
 
 # --- after the call came in ----------------------------------------------------------------
@@ -213,8 +251,7 @@ def end_missed(session_pk: int, reason: str) -> None:
 def carrier_status(form: dict[str, str]) -> bool:
     """Apply a Twilio status callback; False when the CallSid is not one of ours."""
     with transaction.atomic():
-        calls = QueuedCall.objects.select_for_update().select_related("session")
-        call = calls.filter(call_sid=form.get("CallSid", "")).first()
+        call = queues.held_call(call_sid=form.get("CallSid", ""))
         if call is None:
             return False
         call.carrier_status = form.get("CallStatus", "")[:16]

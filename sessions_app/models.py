@@ -609,6 +609,10 @@ class QueuedCall(models.Model):
     )
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     rung = models.JSONField(default=list, blank=True)
+    # A PBX's call that named its agent rings for that agent only (pbx.py).
+    for_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["arrived_at"]
@@ -655,3 +659,63 @@ class OutboundCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_sid or 'being dialled'} ({self.get_outcome_display()})"
+
+
+class IntegrationToken(models.Model):
+    """A PBX's or CTI system's key to the integrations API (integrations.py).
+
+    The token itself is shown once, when an admin creates it; only its SHA-256 is stored (a
+    random 32-byte token needs no slow hash), and its first characters to tell tokens apart.
+    It may put calls only on its routes; revoked, it opens nothing again.
+    """
+
+    name = models.CharField(max_length=80, help_text='Who uses it: "Berlin PBX".')
+    prefix = models.CharField(max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    routes = models.ManyToManyField(
+        Route, related_name="+", help_text="The SIP routes its calls may use."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "integration token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class IntegrationUse(models.Model):
+    """One request made with an integration token: the audit of its use."""
+
+    token = models.ForeignKey(IntegrationToken, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=16)
+    path = models.CharField(max_length=200)
+    status = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=64, blank=True)
+    session = models.ForeignKey(
+        CallSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    remote_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "integration token use"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.status}"

@@ -1,11 +1,13 @@
 """Inbound calls waiting in their queue, offered to one agent at a time, until one accepts.
 
 A waiting call rings for the present, Available agent who speaks its queue's agent language
-and has been available longest, for the queue's `ring_seconds`. Declined, it rings for the
-next; not answered, likewise, and the agent who let it ring out is set Away (nobody was at
-the desk). It never rings twice for the same agent. Whoever it has rung for may accept it while
-it waits: the first accept wins, every later one is told it was taken. After the queue's
-`timeout_seconds`, or once the caller hangs up, it is missed (`inbound.py` ends it upstream).
+and has been available longest, for the queue's `ring_seconds`. Declined, or its agent gone
+Away, it rings for the next; not answered, likewise, and the agent who let it ring out is set
+Away (nobody was at the desk). It never rings twice for the same agent. Whoever it has rung for
+may accept it while it waits, unless on a call: the first accept wins, every later one is told
+it was taken. After the queue's `timeout_seconds`, or once the caller hangs up, it is missed
+(`inbound.py` ends it upstream). Rows are held in one order, a call's session before the call
+before agents, so that concurrent changes wait for each other instead of deadlocking.
 
 Nothing here talks to Kallglot: every function changes rows in the caller's transaction and
 tells pages after commit. Timers (`timers.py`) run the ring and wrap-up timeouts in this process;
@@ -29,6 +31,11 @@ State = AgentProfile.State
 Outcome = QueuedCall.Outcome
 MISSED_RING = "You did not answer a call, so you are Away now. Choose Available to take calls."
 TAKEN = "Another agent has taken this call."
+ON_A_CALL = "You are on a call: end it first."
+GONE = {
+    "caller_hung_up": "The caller hung up.",
+    "queue_timeout": "The caller waited too long: the call was given up.",
+}
 
 
 def offer_json(call: QueuedCall) -> dict:
@@ -80,9 +87,12 @@ def ringing(call: QueuedCall, now: object) -> bool:
 
 
 def speaks(agent: AgentProfile, call: QueuedCall) -> bool:
-    """The agent has not been rung for this call yet and speaks its queue's agent language."""
+    """The agent has not been rung for this call yet and speaks its queue's agent language (or
+    is the one agent the call is for)."""
     if agent.user_id in call.rung:
         return False
+    if call.for_agent_id is not None:  # a PBX named the agent: only they take it
+        return agent.user_id == call.for_agent_id
     language = call.queue.route.agent_language if call.queue else ""
     return not language or language in agent.language_codes
 
@@ -130,19 +140,33 @@ def decline(user_id: int, public_id: object) -> None:
     dispatch()
 
 
+def held_call(**lookup: object) -> QueuedCall | None:
+    """The call and its session, both rows held, the session's first: webhooks about the call
+    (a leg, an end) hold the session before they change the call, so the two never deadlock."""
+    where = {f"queued__{key}": value for key, value in lookup.items()}
+    session = CallSession.objects.select_for_update(of=("self",)).filter(**where).first()
+    if session is None:
+        return None
+    calls = QueuedCall.objects.select_for_update(of=("self",)).select_related("session")
+    return calls.filter(session=session).first()
+
+
 def offered_call(user_id: int, public_id: object) -> QueuedCall:
     """The call, held, if it has rung for this agent; otherwise as if it did not exist."""
-    calls = QueuedCall.objects.select_for_update(of=("self",)).select_related("session")
-    call = calls.filter(public_id=public_id).first()
+    call = held_call(public_id=public_id)
     if call is None or user_id not in call.rung:
         raise UpstreamGone("not_found", "No such call.")
     return call
 
 
 def claim(user_id: int, public_id: object) -> CallSession:
-    """Give the call to this agent if nobody has taken it yet; exactly one accept wins."""
+    """Give the call to this agent if nobody has taken it yet; exactly one accept wins.
+    An agent on a call of theirs takes no other (their row held: one accept at a time)."""
     with transaction.atomic():
         call = offered_call(user_id, public_id)
+        profile = agents.locked_profile(user_id)
+        if CallSession.objects.open().filter(agent_id=user_id).exists():
+            raise Conflict("on_a_call", ON_A_CALL)
         now = timezone.now()
         won = QueuedCall.objects.filter(pk=call.pk, outcome=Outcome.WAITING).update(
             outcome=Outcome.ANSWERED,
@@ -157,7 +181,7 @@ def claim(user_id: int, public_id: object) -> CallSession:
                 raise CallEnded("caller_gone", "The caller is no longer waiting.")
             raise Conflict("call_taken", TAKEN)
         CallSession.objects.filter(pk=call.session_id).update(agent_id=user_id)
-        agents.change_state(agents.locked_profile(user_id), State.ON_CALL)
+        agents.change_state(profile, State.ON_CALL)
         if call.offered_to_id not in (None, user_id):  # it was ringing for someone else
             agents.tell(agents.locked_profile(call.offered_to_id), notice=TAKEN)
         relay.board_changed()
@@ -177,7 +201,7 @@ def missed(call: QueuedCall, reason: str) -> bool:
         outcome=Outcome.MISSED, missed_reason=reason, resolved_at=now, wait_seconds=call.waited(now)
     )
     if done and call.offered_to_id is not None:
-        agents.tell(agents.locked_profile(call.offered_to_id), notice="The caller hung up.")
+        agents.tell(agents.locked_profile(call.offered_to_id), notice=GONE[reason])
     if done:
         relay.board_changed()
     return bool(done)
@@ -192,13 +216,15 @@ def past_timeout(call: QueuedCall, now: object) -> bool:
 
 
 def session_ended(session: CallSession) -> None:
-    """The call ended (in the caller's transaction): a waiting one is missed, an agent's
-    goes to wrap-up."""
-    call = QueuedCall.objects.filter(session=session, outcome=Outcome.WAITING).first()
-    if call is not None:
+    """The call ended (in the caller's transaction): a waiting one is missed; the agent who
+    took it goes to wrap-up (the end of another call of theirs changes nothing)."""
+    call = QueuedCall.objects.filter(session=session).first()
+    if call is not None and call.is_waiting:
         missed(call, "caller_hung_up")
+    if call is None or call.outcome != Outcome.ANSWERED or session.agent_id is None:
+        return
     on_call = AgentProfile.objects.select_for_update().filter(state=State.ON_CALL)
-    profile = on_call.filter(user_id=session.agent_id).first() if session.agent_id else None
+    profile = on_call.filter(user_id=session.agent_id).first()
     if profile is not None:
         agents.change_state(profile, State.WRAP_UP, call=session)
         seconds = settings.WRAP_UP_SECONDS
@@ -230,16 +256,28 @@ def wrapped_up(session: CallSession) -> None:
 
 
 def choose_state(user_id: int, state: str) -> AgentProfile:
-    """The agent's own choice, Available or Away; leaving wrap-up early is Available too."""
+    """The agent's own choice, Available or Away; leaving wrap-up early is Available too.
+    Away, a call ringing for them rings for the next agent at once."""
     with transaction.atomic():
         profile = agents.locked_profile(user_id)
         if profile.state == State.ON_CALL and CallSession.objects.open().filter(agent_id=user_id):
-            raise Conflict("on_a_call", "You are on a call: end it first.")
+            raise Conflict("on_a_call", ON_A_CALL)
         if profile.state != state:
             agents.change_state(profile, state)
-    if state == State.AVAILABLE:
-        dispatch()
+    if state == State.AWAY:
+        pass_on(user_id)
+    dispatch()
     return profile
+
+
+def pass_on(user_id: int) -> None:
+    """Calls ringing for this agent stop ringing for them (and ring for the next)."""
+    with transaction.atomic():
+        calls = QueuedCall.objects.select_for_update(of=("self",)).filter(
+            outcome=Outcome.WAITING, offered_to_id=user_id
+        )
+        for call in calls:
+            stop_ringing(call, notice="")
 
 
 def due(now: object) -> tuple[list[int], list[int]]:

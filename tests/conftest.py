@@ -30,7 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def no_secret_leaks() -> Iterator[None]:
-    """Fail the test if anything it caused put the API key or webhook secret in the open."""
+    """Fail the test if anything it caused put the API key, the webhook secret or the Twilio
+    auth token in the open."""
     from tests import secrets_scan
 
     before = len(secrets_scan.leaks)

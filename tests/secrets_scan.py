@@ -1,4 +1,5 @@
-"""Watch the whole test run for the API key or the webhook secret in a response or log line.
+"""Watch the whole test run for the API key, the webhook secret or the Twilio auth token in a
+response or log line.
 
 A middleware added for the run scans every response the app produces in-process, a log
 handler scans every record, and live servers' logs are scanned when they stop. Each test
@@ -16,13 +17,18 @@ from django.http import HttpRequest, HttpResponse
 leaks: list[str] = []
 
 
-def secrets() -> list[str]:
-    values = (settings.KALLGLOT_API_KEY, settings.KALLGLOT_WEBHOOK_SECRET)
-    return [value for value in values if value]
+NAMES = ("KALLGLOT_API_KEY", "KALLGLOT_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN")
+
+
+def secrets() -> dict[str, str]:
+    """The secrets set for this run, by setting name."""
+    values = {name: getattr(settings, name, "") for name in NAMES}
+    return {name: value for name, value in values.items() if value}
 
 
 def found_in(text: str, where: str) -> list[str]:
-    return [f"{where} contains {secret[:6]}…" for secret in secrets() if secret in text]
+    """Where a secret shows, named by its setting (a failure must not print a piece of it)."""
+    return [f"{where} contains {name}" for name, secret in secrets().items() if secret in text]
 
 
 def scan(texts: Iterable[str], where: str) -> None:

@@ -1,5 +1,6 @@
-"""Neither the API key nor the webhook secret reaches the browser: not in any response header
-or body of a whole call, not in a stream message, not in any static file the app serves."""
+"""Neither the API key, the webhook secret nor the Twilio auth token reaches the browser: not in
+any response header or body of a whole call, not in a stream message, not in any static file
+the app serves."""
 
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ pytestmark = pytest.mark.e2e
 
 
 def secrets() -> list[str]:
-    values = [settings.KALLGLOT_API_KEY, settings.KALLGLOT_WEBHOOK_SECRET]
+    values = [
+        settings.KALLGLOT_API_KEY,
+        settings.KALLGLOT_WEBHOOK_SECRET,
+        settings.TWILIO_AUTH_TOKEN,
+    ]
     assert all(len(value) >= 8 for value in values)
     return values
 

@@ -43,7 +43,20 @@ def test_it_catches_the_secret_in_a_log_record(settings):
 
     found = caught(lambda: logger.warning("signing with %s", settings.KALLGLOT_WEBHOOK_SECRET))
 
-    assert found == ["log record from tests.leaky contains whsec_…"]
+    assert found == ["log record from tests.leaky contains KALLGLOT_WEBHOOK_SECRET"]
+
+
+def test_it_catches_the_twilio_auth_token(settings):
+    logger = logging.getLogger("tests.leaky")
+    token = settings.TWILIO_AUTH_TOKEN
+    assert len(token) >= 16
+    respond = secrets_scan.ScanResponses(lambda request: HttpResponse(f"<Say>{token}</Say>"))
+
+    in_a_log = caught(lambda: logger.warning("validating with %s", token))
+    in_a_response = caught(lambda: respond(type("R", (), {"method": "POST", "path": "/x"})()))
+
+    assert in_a_log == ["log record from tests.leaky contains TWILIO_AUTH_TOKEN"]
+    assert in_a_response == ["response to POST /x contains TWILIO_AUTH_TOKEN"]
 
 
 def test_static_files_hold_no_secret(settings):
