@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from sessions_app import agents, phone, relay, timers
 from sessions_app.exceptions import CallEnded, Conflict, UpstreamGone
-from sessions_app.models import AgentProfile, CallSession, Queue, QueuedCall
+from sessions_app.models import AgentProfile, CallSession, OutboundCall, Queue, QueuedCall
 
 State = AgentProfile.State
 Outcome = QueuedCall.Outcome
@@ -217,11 +217,11 @@ def past_timeout(call: QueuedCall, now: object) -> bool:
 
 def session_ended(session: CallSession) -> None:
     """The call ended (in the caller's transaction): a waiting one is missed; the agent who
-    took it goes to wrap-up (the end of another call of theirs changes nothing)."""
+    took it, or dialled it, goes to wrap-up (the end of another call of theirs changes nothing)."""
     call = QueuedCall.objects.filter(session=session).first()
     if call is not None and call.is_waiting:
         missed(call, "caller_hung_up")
-    if call is None or call.outcome != Outcome.ANSWERED or session.agent_id is None:
+    if session.agent_id is None or not taken(session, call):
         return
     on_call = AgentProfile.objects.select_for_update().filter(state=State.ON_CALL)
     profile = on_call.filter(user_id=session.agent_id).first()
@@ -230,6 +230,13 @@ def session_ended(session: CallSession) -> None:
         seconds = settings.WRAP_UP_SECONDS
         user_id = profile.user_id
         transaction.on_commit(lambda: timers.later(seconds + 0.05, wrap_up_over, user_id))
+
+
+def taken(session: CallSession, call: QueuedCall | None) -> bool:
+    """The agent took the call: accepted it from its queue, or dialled the customer."""
+    if call is not None:
+        return call.outcome == Outcome.ANSWERED
+    return OutboundCall.objects.filter(session=session).exists()
 
 
 def wrap_up_over(user_id: int) -> None:
