@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sessions_app", "0016_pbx_integration_tokens"),
+        ("sessions_app", "0015_pbx_integration_tokens"),
     ]
 
     operations = [
