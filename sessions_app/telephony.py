@@ -23,7 +23,7 @@ from twilio.request_validator import RequestValidator
 
 from sessions_app import dialing, inbound, routes
 from sessions_app.errors import error_response
-from sessions_app.models import WebhookEvent
+from sessions_app.models import CallSession, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -88,15 +88,19 @@ def status(request: HttpRequest, form: dict[str, str]) -> HttpResponse:
 
 
 def store(form: dict[str, str]) -> tuple[WebhookEvent, bool]:
-    """Keep the callback before applying it; a repeat is counted, not stored twice."""
+    """Keep the callback before applying it, with its call's session (its body holds the
+    caller's number: erasing the call's personal data blanks it); a repeat is counted."""
     number = form.get("SequenceNumber") or form.get("CallStatus", "")
     event_id = f"twilio:{form['CallSid']}:{number}"[:128]
+    session = CallSession.objects.filter(queued__call_sid=form["CallSid"]).first()
     with transaction.atomic():
         delivery, fresh = WebhookEvent.objects.get_or_create(
             event_id=event_id,
             defaults={
                 "event_type": f"twilio.call.{form.get('CallStatus', '')}"[:64],
                 "body": urlencode(form),
+                "session": session,
+                "kallglot_session_id": (session.kallglot_id or "") if session else "",
             },
         )
         if not fresh:

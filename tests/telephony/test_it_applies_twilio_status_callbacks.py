@@ -95,3 +95,17 @@ def test_a_callback_for_an_unknown_call_is_kept_as_ignored(client, sandbox):
     assert response.status_code == 204
     assert WebhookEvent.objects.get().outcome == WebhookEvent.Outcome.IGNORED
     assert not CallSession.objects.exists()
+
+
+def test_a_callback_goes_with_its_call_when_its_customer_data_is_erased(
+    client, sandbox, waiting
+):
+    """Its body holds the caller's number: erasing the call's personal data blanks it too."""
+    from sessions_app import privacy
+
+    from_twilio(client, STATUS, status_form(waiting.call_sid, "in-progress", 0))
+    session = CallSession.objects.get(pk=waiting.session_id)
+
+    privacy.erase_calls([session.pk], [session.kallglot_id])
+
+    assert WebhookEvent.objects.get(event_type="twilio.call.in-progress").body == ""
