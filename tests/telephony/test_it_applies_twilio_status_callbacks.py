@@ -97,9 +97,7 @@ def test_a_callback_for_an_unknown_call_is_kept_as_ignored(client, sandbox):
     assert not CallSession.objects.exists()
 
 
-def test_a_callback_goes_with_its_call_when_its_customer_data_is_erased(
-    client, sandbox, waiting
-):
+def test_a_callback_goes_with_its_call_when_its_customer_data_is_erased(client, sandbox, waiting):
     """Its body holds the caller's number: erasing the call's personal data blanks it too."""
     from sessions_app import privacy
 
