@@ -80,7 +80,8 @@ def session_wrap_up(request: HttpRequest, session_id: UUID) -> JsonResponse:
 def parse_wrap_up(body: dict) -> tuple[Disposition | None, str]:
     offered = Disposition.objects.filter(is_active=True)
     choice = body.get("disposition")
-    disposition = offered.filter(pk=choice).first() if isinstance(choice, int) else None
+    number = isinstance(choice, int) and not isinstance(choice, bool)
+    disposition = offered.filter(pk=choice).first() if number else None
     if disposition is None and (choice is not None or offered.exists()):
         raise ApiError(
             400, "invalid_disposition", "Choose one of the listed outcomes.", "disposition"
