@@ -6,6 +6,8 @@ const rows = document.getElementById("board-rows");
 const queueRows = document.getElementById("queue-rows");
 const agentRows = document.getElementById("agent-rows");
 const calls = new Map();
+// Calls the board saw end: a slower answer or an older snapshot never brings one back.
+const ended = new Set();
 const lookups = new Map(); // call id → events waiting for its lookup
 let watched = null;
 let socket = null;
@@ -60,6 +62,7 @@ function refreshCount() {
 }
 
 function remove(id) {
+  ended.add(id);
   calls.delete(id);
   rows.querySelector(`[data-session="${id}"]`)?.remove();
   refreshCount();
@@ -74,7 +77,7 @@ async function addUnknown(event) {
   const call = await lookUp(id);
   const later = lookups.get(id);
   lookups.delete(id);
-  if (call && call.status !== "ended" && !calls.has(id)) { calls.set(id, call); render(call); }
+  if (call && call.status !== "ended" && !calls.has(id) && !ended.has(id)) { calls.set(id, call); render(call); }
   if (calls.has(id)) later.forEach(onEvent);
 }
 
@@ -142,6 +145,7 @@ function showCalls(sessions) {
   const open = new Set(sessions.map((call) => call.id));
   for (const id of [...calls.keys()]) if (!open.has(id)) remove(id);
   for (const call of sessions) {
+    if (ended.has(call.id)) continue; // a snapshot older than the call's end
     const known = calls.get(call.id);
     calls.set(call.id, call);
     if (!known || JSON.stringify(known) !== JSON.stringify(call)) render(call);

@@ -6,29 +6,18 @@ from __future__ import annotations
 import pytest
 
 from sessions_app.models import AgentProfile, CallSession, QueuedCall
-from tests.live_agents import signed_in
-from tests.telephony.inbound import Desk, at_desk, make_queue, ring, twilio_call
+from tests.telephony.inbound import at_desk, make_queue, ring, twilio_call
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def desks(live_server_daphne, alice, bob):
+def test_the_longest_available_agent_takes_the_call(server, desk, alice, bob):
     make_queue()
     at_desk(alice, since=60)
     at_desk(bob, since=10)
-    opened = [
-        Desk(live_server_daphne, signed_in(live_server_daphne, user)).open()
-        for user in (alice, bob)
-    ]
-    yield opened
-    for desk in opened:
-        desk.close()
-
-
-def test_the_longest_available_agent_takes_the_call(live_server_daphne, desks, alice):
-    alices, _ = desks
-    placed = ring(live_server_daphne)
+    alices = desk(alice)
+    desk(bob)
+    placed = ring(server)
     offer = alices.offer()
     assert offer["queue"] == "German line"
 
@@ -43,4 +32,4 @@ def test_the_longest_available_agent_takes_the_call(live_server_daphne, desks, a
     assert call.wait_seconds >= 0
     assert CallSession.objects.get(pk=call.session_id).agent == alice
     assert AgentProfile.objects.get(user=alice).state == AgentProfile.State.ON_CALL
-    assert twilio_call(live_server_daphne, placed["call_sid"])["status"] == "in-progress"
+    assert twilio_call(server, placed["call_sid"])["status"] == "in-progress"
