@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -78,11 +79,15 @@ def voice(request: HttpRequest, form: dict[str, str]) -> HttpResponse:
 @twilio_view
 def status(request: HttpRequest, form: dict[str, str]) -> HttpResponse:
     """Twilio tells how the call goes on (ringing, in-progress, completed, failed, …)."""
+    return store_and_apply(form, lambda delivery: inbound.carrier_status(form))
+
+
+def store_and_apply(form: dict[str, str], apply: Callable[[WebhookEvent], bool]) -> HttpResponse:
+    """Store the callback, then apply it once; `apply` says whether it was one of ours."""
     delivery, fresh = store(form)
     if not fresh and delivery.is_done:
         return HttpResponse(status=204)
-    ours = inbound.carrier_status(form)
-    outcome = WebhookEvent.Outcome.APPLIED if ours else WebhookEvent.Outcome.IGNORED
+    outcome = WebhookEvent.Outcome.APPLIED if apply(delivery) else WebhookEvent.Outcome.IGNORED
     WebhookEvent.objects.filter(pk=delivery.pk).update(outcome=outcome, processed_at=timezone.now())
     return HttpResponse(status=204)
 
@@ -118,10 +123,6 @@ def outbound(request: HttpRequest, form: dict[str, str], session_id: UUID) -> Ht
 @twilio_view
 def outbound_status(request: HttpRequest, form: dict[str, str], session_id: UUID) -> HttpResponse:
     """How a dialled call goes on: dialling, ringing, answered, busy, no answer, failed, …"""
-    delivery, fresh = store(form)
-    if not fresh and delivery.is_done:
-        return HttpResponse(status=204)
-    ours = dialing.carrier_status(session_id, form, delivery)
-    outcome = WebhookEvent.Outcome.APPLIED if ours else WebhookEvent.Outcome.IGNORED
-    WebhookEvent.objects.filter(pk=delivery.pk).update(outcome=outcome, processed_at=timezone.now())
-    return HttpResponse(status=204)
+    return store_and_apply(
+        form, lambda delivery: dialing.carrier_status(session_id, form, delivery)
+    )
