@@ -7,7 +7,8 @@ connects the call to the session's stream, the stream token as `<Parameter name=
 call then waits in the route's queue (queues.py) with the customer on the line. A CallSid seen
 before gets the same session again. When Kallglot cannot take the call, the caller is told so in
 their language and Twilio hangs up; nothing stays open (a create whose answer was lost is
-replayed a little later, and the session it made is ended).
+replayed a little later, and the session it made is ended). A PBX's call (pbx.py) is queued by
+the same `enqueue`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from twilio.twiml.voice_response import Connect, VoiceResponse
 
-from sessions_app import phone, queues, services, timers
-from sessions_app.exceptions import CallError, LimitReached
+from sessions_app import agents, phone, queues, services, timers
+from sessions_app.exceptions import CallError, Conflict, LimitReached
 from sessions_app.kallglot import KallglotError, Stream, get_client
 from sessions_app.kallglot import Session as UpstreamSession
 from sessions_app.models import OPEN_WINDOW, CallSession, Queue, QueuedCall, Route
@@ -95,56 +96,22 @@ def refusal_twiml(language: str, text: str = "") -> str:
 def answer(route: Route, form: dict[str, str]) -> str:
     """The TwiML for Twilio's voice webhook of a call to `route`'s number."""
     queue, _ = Queue.objects.get_or_create(route=route)
+    call_sid = form["CallSid"]
+    caller, called = number(form.get("From", "")), number(form.get("To", ""))
+    metadata = {"caller": caller, "called": called, "twilio_call_sid": call_sid}
     try:
-        call, stream = take_call(route, queue, form)
+        call, stream = enqueue(
+            route,
+            QueuedCall(queue=queue, call_sid=call_sid, caller=caller, called=called),
+            idempotency_key=f"twilio:{call_sid}",
+            metadata={key: value for key, value in metadata.items() if value},
+            end_lost=True,  # the caller hears the refusal and hangs up: nobody asks again
+        )
         stream = stream or services.session_stream(session=call.session)
     except CallError as exc:
         logger.warning("inbound call on %s refused: %s", route.label, exc.code)
         return refusal_twiml(route.customer_language)
     return connect_twiml(route, queue, stream)
-
-
-def take_call(route: Route, queue: Queue, form: dict[str, str]) -> tuple[QueuedCall, Stream | None]:
-    """The call's row with its session and, when made now, the create's stream; or the call an
-    earlier webhook for the same CallSid made (no stream: that one's is used up)."""
-    call_sid = form["CallSid"]
-    earlier = QueuedCall.objects.filter(call_sid=call_sid).select_related("session").first()
-    if earlier is not None:
-        return made_before(earlier), None
-    try:
-        call = reserve(route, queue, form)
-    except IntegrityError:  # the same CallSid, at the same moment
-        earlier = QueuedCall.objects.select_related("session").get(call_sid=call_sid)
-        return made_before(earlier), None
-    try:
-        upstream = create_upstream(call.session, route, call_sid)
-    except CallError:
-        call.session.delete()  # with its queued call: nothing is left open
-        raise
-    with transaction.atomic():
-        services.store_started(call.session, upstream)
-        queues.arrived(call)
-        seconds = queue.timeout_seconds
-        transaction.on_commit(lambda: timers.later(seconds + 0.05, give_up, call.pk))
-    return call, upstream.stream
-
-
-def reserve(route: Route, queue: Queue, form: dict[str, str]) -> QueuedCall:
-    caller, called = number(form.get("From", "")), number(form.get("To", ""))
-    metadata = {"caller": caller, "called": called, "twilio_call_sid": form["CallSid"]}
-    with transaction.atomic():
-        session = CallSession.objects.create(
-            agent=None,
-            route=route,
-            mode=CallSession.Mode.BIDIRECTIONAL,
-            source_language=route.agent_language,
-            target_language=route.customer_language,
-            metadata={key: value for key, value in metadata.items() if value},
-            customer_number=caller,
-        )
-        return QueuedCall.objects.create(
-            session=session, queue=queue, call_sid=form["CallSid"], caller=caller, called=called
-        )
 
 
 def number(text: str) -> str:
@@ -155,8 +122,61 @@ def number(text: str) -> str:
         return ""
 
 
+def enqueue(
+    route: Route,
+    call: QueuedCall,
+    *,
+    idempotency_key: str,
+    metadata: dict[str, str],
+    end_lost: bool = False,
+) -> tuple[QueuedCall, Stream | None]:
+    """Put `call` (Twilio's or a PBX's, not saved yet) in its queue with a session made on
+    `route`: the call and the create's stream; or the call an earlier request with the same
+    `call_sid` made (no stream: that one's is used up). A call for one agent is refused while
+    that agent could not take it. `end_lost`: a create whose answer was lost is replayed later
+    and the session it made is ended (else it waits for a retry with the same key)."""
+    earlier = QueuedCall.objects.filter(call_sid=call.call_sid).select_related("session").first()
+    if earlier is not None:
+        return made_before(earlier), None
+    agent = call.for_agent_id
+    if agent is not None and not agents.reachable().filter(user=agent).exists():
+        message = "The agent is not available (away, on a call or not at the console)."
+        raise Conflict("agent_unavailable", message, param="agent")
+    try:
+        reserve(route, call, metadata)
+    except IntegrityError:  # the same call, at the same moment
+        earlier = QueuedCall.objects.select_related("session").get(call_sid=call.call_sid)
+        return made_before(earlier), None
+    try:
+        upstream = create_upstream(call, route, idempotency_key, end_lost=end_lost)
+    except CallError:
+        call.session.delete()  # with its queued call: nothing is left open
+        raise
+    with transaction.atomic():
+        services.store_started(call.session, upstream)
+        queues.arrived(call)
+        seconds = call.queue.timeout_seconds
+        transaction.on_commit(lambda: timers.later(seconds + 0.05, give_up, call.pk))
+    return call, upstream.stream
+
+
+def reserve(route: Route, call: QueuedCall, metadata: dict[str, str]) -> None:
+    """Save the call with its session, which has no agent and no Kallglot id yet."""
+    with transaction.atomic():
+        call.session = CallSession.objects.create(
+            agent=None,
+            route=route,
+            mode=CallSession.Mode.BIDIRECTIONAL,
+            source_language=route.agent_language,
+            target_language=route.customer_language,
+            metadata=metadata,
+            customer_number=call.caller,
+        )
+        call.save()
+
+
 def made_before(call: QueuedCall) -> QueuedCall:
-    """A repeated webhook's call, once its first webhook has its session from Kallglot."""
+    """A repeated request's call, once its first request has its session from Kallglot."""
     deadline = time.monotonic() + settings.KALLGLOT_DEADLINE
     while call.session.kallglot_id is None:
         if time.monotonic() > deadline:
@@ -168,18 +188,22 @@ def made_before(call: QueuedCall) -> QueuedCall:
     return call
 
 
-def create_upstream(session: CallSession, route: Route, call_sid: str) -> UpstreamSession:
-    body = create_body(session, route, call_sid)
+def create_upstream(
+    call: QueuedCall, route: Route, idempotency_key: str, *, end_lost: bool
+) -> UpstreamSession:
+    body = create_body(call.session, route, idempotency_key)
     try:
         return get_client().create_session(**body)
     except KallglotError as exc:
-        if exc.code in MAYBE_MADE:  # Kallglot may make it after all: look again later
-            timers.later(ORPHAN_CHECKS[0], end_unclaimed, body, 1)
+        if end_lost and exc.code in MAYBE_MADE:  # Kallglot may make it after all: look later
+            timers.later(ORPHAN_CHECKS[0], end_unclaimed, body, call.call_sid, 1)
+        if exc.param == "routing":
+            raise services.route_error(route, exc) from exc
         raise services.agent_error(exc) from exc
 
 
-def create_body(session: CallSession, route: Route, call_sid: str) -> dict:
-    """The create's arguments; the same again replays it (its key is the CallSid's)."""
+def create_body(session: CallSession, route: Route, idempotency_key: str) -> dict:
+    """The create's arguments; the same again replays it (the same key)."""
     return {
         "mode": session.mode,
         "source_language": session.source_language or None,
@@ -187,20 +211,19 @@ def create_body(session: CallSession, route: Route, call_sid: str) -> dict:
         "metadata": session.metadata or None,
         "recording": True,
         "routing": route.routing(),
-        "idempotency_key": f"twilio:{call_sid}",
+        "idempotency_key": idempotency_key,
     }
 
 
-def end_unclaimed(body: dict, check: int) -> None:
+def end_unclaimed(body: dict, call_sid: str, check: int) -> None:
     """A create whose answer was lost, replayed: the session it made (if it made one) is ended
-    unless a repeated webhook of the call holds it now. Still in flight: look again later."""
+    unless a repeated request for the call holds it now. Still in flight: look again later."""
     try:
         upstream = get_client().create_session(**body)
     except KallglotError as exc:
         if exc.code in MAYBE_MADE and check < len(ORPHAN_CHECKS):
-            timers.later(ORPHAN_CHECKS[check], end_unclaimed, body, check + 1)
+            timers.later(ORPHAN_CHECKS[check], end_unclaimed, body, call_sid, check + 1)
         return
-    call_sid = body["idempotency_key"].removeprefix("twilio:")
     if QueuedCall.objects.filter(call_sid=call_sid).exists():
         return
     logger.warning("ending session %s: its create's answer was lost", upstream.id)

@@ -12,7 +12,7 @@ from sessions_app import phone
 from sessions_app.models import CallSession, QueuedCall
 
 Outcome = QueuedCall.Outcome
-# What an inbound call's metadata holds about the call itself (inbound.reserve): shown as the
+# What an inbound call's metadata holds about the call itself (inbound.answer): shown as the
 # caller and the line, not as CRM references.
 INBOUND_KEYS = ("caller", "called", "twilio_call_sid")
 MISSED_REASONS = {"queue_timeout": "queue timeout", "caller_hung_up": "caller hung up"}

@@ -13,12 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
 
-from sessions_app import agents, inbound, queues, services, timers
-from sessions_app.exceptions import CallError, Conflict
-from sessions_app.kallglot import KallglotError, get_client
-from sessions_app.models import CallSession, IntegrationToken, Queue, QueuedCall, Route
+from sessions_app import inbound, services
+from sessions_app.models import IntegrationToken, Queue, QueuedCall, Route
 
 
 @dataclass(frozen=True)
@@ -39,69 +36,20 @@ def call_sid(token: IntegrationToken, pbx_call_id: str) -> str:
 
 
 def take_call(token: IntegrationToken, request: PbxCall) -> tuple[QueuedCall, bool]:
-    """The call made now (True), or the one an earlier request with its call id made (False)."""
+    """The call made now (True), or the one an earlier request with its call id made (False).
+    A create whose answer was lost is not ended later: the PBX, told to try again, sends the
+    same call id, Kallglot's key, and is handed the session that create made."""
     key = call_sid(token, request.pbx_call_id)
-    earlier = QueuedCall.objects.filter(call_sid=key).select_related("session").first()
-    if earlier is not None:
-        return inbound.made_before(earlier), False
-    if request.agent is not None and not agents.reachable().filter(user=request.agent).exists():
-        message = "The agent is not available (away, on a call or not at the console)."
-        raise Conflict("agent_unavailable", message, param="agent")
-    try:
-        call = reserve(request, key)
-    except IntegrityError:  # the same call id, at the same moment
-        earlier = QueuedCall.objects.select_related("session").get(call_sid=key)
-        return inbound.made_before(earlier), False
-    try:
-        upstream = create_upstream(call.session, request.route, key)
-    except CallError:
-        call.session.delete()  # with its queued call: nothing is left open
-        raise
-    with transaction.atomic():
-        services.store_started(call.session, upstream)
-        queues.arrived(call)
-        seconds = request.queue.timeout_seconds
-        transaction.on_commit(lambda: timers.later(seconds + 0.05, inbound.give_up, call.pk))
-    return call, True
-
-
-def reserve(request: PbxCall, key: str) -> QueuedCall:
-    route = request.route
-    metadata = {"caller": request.caller, "pbx_call_id": request.pbx_call_id}
-    with transaction.atomic():
-        session = CallSession.objects.create(
-            agent=None,
-            route=route,
-            mode=CallSession.Mode.BIDIRECTIONAL,
-            source_language=route.agent_language,
-            target_language=route.customer_language,
-            metadata=request.metadata | {k: v for k, v in metadata.items() if v},
-            customer_number=request.caller,
-        )
-        return QueuedCall.objects.create(
-            session=session,
-            queue=request.queue,
-            call_sid=key,
-            caller=request.caller,
-            for_agent=request.agent,
-        )
-
-
-def create_upstream(session: CallSession, route: Route, key: str) -> object:
-    try:
-        return get_client().create_session(
-            mode=session.mode,
-            source_language=session.source_language or None,
-            target_language=session.target_language or None,
-            metadata=session.metadata or None,
-            recording=True,
-            routing=route.routing(),
-            idempotency_key=key,
-        )
-    except KallglotError as exc:
-        if exc.param == "routing":
-            raise services.route_error(route, exc) from exc
-        raise services.agent_error(exc) from exc
+    facts = {"caller": request.caller, "pbx_call_id": request.pbx_call_id}
+    call, stream = inbound.enqueue(
+        request.route,
+        QueuedCall(
+            queue=request.queue, call_sid=key, caller=request.caller, for_agent=request.agent
+        ),
+        idempotency_key=key,
+        metadata=request.metadata | {name: value for name, value in facts.items() if value},
+    )
+    return call, stream is not None
 
 
 def find_call(token: IntegrationToken, public_id: object) -> QueuedCall | None:
