@@ -189,3 +189,16 @@ def test_a_caller_whose_language_has_no_words_of_ours_hears_english_in_an_englis
     [(language, text)] = said(root)
     assert text.startswith("Sorry")
     assert language == "en-US"
+
+
+def test_a_route_kallglot_cannot_resolve_is_named_in_the_log(client, sandbox, caplog):
+    """The caller hears the usual words; whoever reads the log learns it is the route's setup."""
+    route = make_queue().route
+    route.connection_id = "pcon_gone"
+    route.save()
+
+    root = twiml(from_twilio(client, VOICE, voice_form()))
+
+    assert_refused_in_german(root)
+    assert_nothing_open(sandbox)
+    assert "inbound call on German line refused: route_unavailable" in caplog.text
