@@ -115,6 +115,9 @@ DIAL_RING_SECONDS = env.int("DIAL_RING_SECONDS", default=30)
 WRAP_UP_SECONDS = env.int("WRAP_UP_SECONDS", default=60)
 # An agent whose console pages have all gone away is offered calls for this long (a reload).
 AGENT_PRESENCE_GRACE = env.float("AGENT_PRESENCE_GRACE", default=15.0)
+# A live call whose console page went away (closed, crashed) with no other page taking it over
+# is ended by the server after this long: a reload or another tab takes it back meanwhile.
+CALL_PAGE_GRACE = env.float("CALL_PAGE_GRACE", default=30.0)
 # How long a call waits in a queue that has no timeout of its own.
 QUEUE_TIMEOUT_SECONDS = env.int("QUEUE_TIMEOUT_SECONDS", default=180)
 # Post-call analysis costs a credit each: the profiles agents may ask for, how many analyses

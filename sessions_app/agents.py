@@ -87,9 +87,10 @@ def reachable() -> QuerySet[AgentProfile]:
     return agents.exclude(Exists(on_call)).order_by("state_since", "user_id")
 
 
-def page_opened(user_id: int, channel_name: str) -> AgentProfile:
+def page_opened(user_id: int, channel_name: str, page_id: str = "") -> AgentProfile:
     AgentPage.objects.update_or_create(
-        channel_name=channel_name, defaults={"agent_id": user_id, "seen_at": timezone.now()}
+        channel_name=channel_name,
+        defaults={"agent_id": user_id, "seen_at": timezone.now(), "page_id": page_id},
     )
     profile, _ = AgentProfile.objects.get_or_create(user_id=user_id)
     if profile.left_at is not None:
@@ -103,17 +104,21 @@ def page_seen(channel_name: str) -> None:
     AgentPage.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
 
 
-def page_closed(user_id: int, channel_name: str) -> None:
+def page_closed(user_id: int, channel_name: str) -> int | None:
     """The page went away; with it the agent's last one, the grace begins (in one transaction:
-    nobody sees the agent without a page and without a grace)."""
+    nobody sees the agent without a page and without a grace). Returns the pk of the call the
+    page held, if any (holds.py)."""
     with transaction.atomic():
-        AgentPage.objects.filter(channel_name=channel_name).delete()
+        pages = AgentPage.objects.filter(channel_name=channel_name)
+        held = pages.values_list("call_id", flat=True).first()
+        pages.delete()
         if not AgentPage.objects.filter(agent_id=user_id).exists():
             AgentProfile.objects.filter(user_id=user_id).update(left_at=timezone.now())
             relay.board_changed()
             # The boards show the agent offline once the grace has passed.
             grace = settings.AGENT_PRESENCE_GRACE + 0.05
             transaction.on_commit(lambda: timers.later(grace, relay.board_changed))
+    return held
 
 
 def is_present(user_id: int) -> bool:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from urllib.parse import parse_qs
+from uuid import UUID
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from sessions_app import agents, inbound, jsonin, queues, relay, tickets
+from sessions_app import agents, holds, inbound, jsonin, queues, relay, tickets
 from sessions_app.access import find_session
 from sessions_app.models import CallSession, SessionEvent
 
@@ -103,8 +104,10 @@ class StatusConsumer(ClosesAtSignOut, AppSocket):
 class AgentConsumer(ClosesAtSignOut, AppSocket):
     """The socket a console holds while open: the agent's state and the calls ringing for them.
 
-    Each open socket is one of the agent's pages (agents.py); the page's heartbeat
-    (`{"type": "here"}`) keeps it fresh and lets the queues catch up on missed timers.
+    Each open socket is one of the agent's pages (agents.py), named by the `page` id the console
+    made when it loaded; the page's heartbeat (`{"type": "here"}`) keeps it fresh and lets the
+    queues catch up on missed timers. `{"type": "hold", "session": id, "take": bool}` asks to
+    hold the agent's live call (holds.py).
     """
 
     user_id: int | None = None
@@ -120,29 +123,49 @@ class AgentConsumer(ClosesAtSignOut, AppSocket):
         self.user_id, self.sign_in = holder.user.pk, holder.sign_in
         await relay.join_sign_in(self.channel_layer, self.channel_name, self.sign_in)
         await relay.join_agent(self.channel_layer, self.channel_name, self.user_id)
-        await self.send_json(
-            await database_sync_to_async(agent_opened)(self.user_id, self.channel_name)
-        )
+        page_id = (query.get("page") or [""])[0][:64]
+        opened = database_sync_to_async(agent_opened)
+        for message in await opened(self.user_id, self.channel_name, page_id):
+            await self.send_json(message)
 
     async def disconnect(self, code: int) -> None:
         if self.user_id is not None:
             await relay.leave_agent(self.channel_layer, self.channel_name, self.user_id)
             await relay.leave_sign_in(self.channel_layer, self.channel_name, self.sign_in)
-            await database_sync_to_async(agents.page_closed)(self.user_id, self.channel_name)
+            await database_sync_to_async(agent_left)(self.user_id, self.channel_name)
 
     async def receive_json(self, content: object, **kwargs: object) -> None:
-        if isinstance(content, dict) and content.get("type") == "here":
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "here":
             await database_sync_to_async(agent_here)(self.channel_name)
+        elif kind == "hold" and isinstance(content.get("session"), str):
+            await database_sync_to_async(agent_holds)(self.user_id, self.channel_name, content)
 
 
-def agent_opened(user_id: int, channel_name: str) -> dict:
-    """Register the page; its first message is the agent's state and any call ringing now."""
-    profile = agents.page_opened(user_id, channel_name)
+def agent_opened(user_id: int, channel_name: str, page_id: str) -> list[dict]:
+    """Register the page; its first message is the agent's state and any call ringing now,
+    then their call that no page holds, if any."""
+    profile = agents.page_opened(user_id, channel_name, page_id)
     queues.dispatch()  # the agent may be the one a waiting call was waiting for
     ringing = queues.ringing_for(user_id)
-    return agents.state_json(profile, offer=queues.offer_json(ringing) if ringing else None)
+    messages = [agents.state_json(profile, offer=queues.offer_json(ringing) if ringing else None)]
+    unheld = holds.unheld_call(user_id)
+    return [*messages, holds.call_json(unheld)] if unheld else messages
+
+
+def agent_left(user_id: int, channel_name: str) -> None:
+    holds.page_gone(agents.page_closed(user_id, channel_name))
+
+
+def agent_holds(user_id: int, channel_name: str, content: dict) -> None:
+    try:
+        session_id = UUID(content["session"])
+    except ValueError:
+        return
+    holds.hold(user_id, channel_name, session_id, take=content.get("take") is True)
 
 
 def agent_here(channel_name: str) -> None:
     agents.page_seen(channel_name)
     inbound.sweep()
+    holds.sweep()

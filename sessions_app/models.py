@@ -218,6 +218,9 @@ class CallSession(models.Model):
     )
     wrap_up_note = models.TextField(blank=True)
     wrapped_up_at = models.DateTimeField(null=True, blank=True)
+    # When the console page that held the live call went away with no other to take it over:
+    # the call ends CALL_PAGE_GRACE seconds later unless a page takes it back (holds.py).
+    pages_left_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CallSessionQuerySet.as_manager()
@@ -569,11 +572,19 @@ class AgentProfile(models.Model):
 
 
 class AgentPage(models.Model):
-    """One open console socket of an agent: while one is fresh, the agent is present."""
+    """One open console socket of an agent: while one is fresh, the agent is present.
+
+    `page_id` names the console page (a tab) across its socket's reconnects; `call` is the live
+    call that page streams, if any (holds.py).
+    """
 
     channel_name = models.CharField(max_length=200, unique=True)
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     seen_at = models.DateTimeField(default=timezone.now)
+    page_id = models.CharField(max_length=64, blank=True)
+    call = models.ForeignKey(
+        CallSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="holders"
+    )
 
     def __str__(self) -> str:
         return self.channel_name

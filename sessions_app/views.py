@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sessions_app import agent_api, agents, languages, links, phone, routes, services
+from sessions_app import agent_api, agents, api, languages, links, phone, routes, services
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import CRM_FIELDS
 
@@ -57,9 +57,14 @@ def console(request: HttpRequest) -> HttpResponse:
         # The postMessage API talks to the host page only at these exact origins.
         "embed": {"allowed_origins": settings.EMBED_ALLOWED_ORIGINS},
     }
+    # The agent's newest live call: this page takes it over (a reload, a crashed tab, a second
+    # tab); any older ones are listed to be ended.
+    open_calls = list(services.open_calls(request.user))
+    live = open_calls.pop() if open_calls else None
+    config["resume"] = api.session_json(live, request) if live else None
     context = {
         "console_config": config,
-        "open_calls": services.open_calls(request.user),
+        "open_calls": open_calls,
         "sandbox": settings.KALLGLOT_SANDBOX,
     }
     return render(request, "sessions_app/console.html", context)

@@ -178,9 +178,12 @@ def live_server_daphne(
     from tests import secrets_scan
 
     # A short hang-up grace, so a test sees a call end when its customer leaves; a dialled
-    # customer who does not answer gives up soon.
+    # customer who does not answer gives up soon; a call whose pages all closed ends soon.
     server = start_daphne(
-        tmp_path_factory.mktemp("daphne"), CUSTOMER_HANGUP_GRACE="3", DIAL_RING_SECONDS="5"
+        tmp_path_factory.mktemp("daphne"),
+        CUSTOMER_HANGUP_GRACE="3",
+        DIAL_RING_SECONDS="5",
+        CALL_PAGE_GRACE="4",
     )
     yield server
     before = len(secrets_scan.leaks)

@@ -2,6 +2,11 @@
 //   idle → starting → connecting → live → ending → ended, and error from anywhere.
 // An ended call is never replaced by a new one without the agent pressing Start, or Accept
 // on an inbound call that rings for them (desk.js).
+// A page that loads while the agent has a live call takes it over (a reload, a crashed tab, a
+// second tab): fresh stream credentials, the captions so far from the stored events, the timer
+// from the call's start. The page that held it is told (the agent socket) and steps back to
+// "moved", from where it can take the call back. Leaving does not end a call: the server ends
+// one that no page holds after a grace (holds.py).
 
 import { Api } from "./api.js";
 import { Captions } from "./captions.js";
@@ -16,13 +21,15 @@ import { Timeline } from "./timeline.js";
 const STATES = {
   idle: { label: "Ready", next: ["starting"] },
   starting: { label: "Starting…", next: ["connecting", "idle", "ended", "error"] },
-  connecting: { label: "Connecting…", next: ["live", "ending", "ended", "error"] },
-  live: { label: "Live", next: ["connecting", "ending", "ended", "error"] },
+  connecting: { label: "Connecting…", next: ["live", "ending", "ended", "error", "moved"] },
+  live: { label: "Live", next: ["connecting", "ending", "ended", "error", "moved"] },
   ending: { label: "Ending…", next: ["ended", "error"] },
   ended: { label: "Call ended", next: ["starting"] },
-  error: { label: "Problem", next: ["starting", "connecting", "ending", "ended"] },
+  error: { label: "Problem", next: ["starting", "connecting", "ending", "ended", "moved"] },
+  moved: { label: "In another tab", next: ["connecting", "ending", "ended", "error"] },
 };
 const START_LABELS = { ended: "Start a new call", error: "Try again" };
+const RESUME_LABELS = { error: "Reconnect", moved: "Take the call back" };
 // How a dialled call that ends with these statuses ended (a key of END_REASONS).
 const DIAL_ENDS = {
   busy: "busy",
@@ -74,6 +81,9 @@ const ui = {
   timer: $("call-timer"),
   alert: $("alert"),
   callInfo: $("call-info"),
+  unheld: $("unheld"),
+  unheldText: $("unheld-text"),
+  takeHere: $("take-here"),
 };
 const captions = new Captions($("captions"), $("captions-empty"));
 const timeline = new Timeline($("call-timeline"), config.event_labels);
@@ -89,6 +99,9 @@ let statusState = "closed";
 let extraContext = {}; // CRM context keys the form has no field for (from the host page)
 let toHost = () => {}; // posts to the CRM page that frames the console (embed.js)
 let desk = null; // the agent's state and the inbound calls ringing for them (desk.js)
+const pageId = crypto.randomUUID(); // this page, to the server, across socket reconnects
+let holding = null; // {sessionId, take}: the live call this page holds (or asks to hold)
+let unheld = null; // the agent's call that no page holds, offered here: {message, until}
 const counters = { framesSent: 0, framesMuted: 0, bytesSent: 0 };
 
 // --- state ---
@@ -118,9 +131,10 @@ function moveFocus() {
   if (!focusLost) next.focus();
 }
 
-// After an error, a call that has not ended upstream can be reconnected or ended.
+// After an error, or taken over by another page, a call that has not ended can be
+// reconnected (taken back) or ended.
 function resumable() {
-  return state === "error" && Boolean(call && call.session && !call.over);
+  return (state === "error" || state === "moved") && Boolean(call && call.session && !call.over);
 }
 
 function render() {
@@ -128,7 +142,7 @@ function render() {
   ui.fields.disabled = IN_CALL.has(state) || open;
   ui.start.disabled = IN_CALL.has(state) || Date.now() < blockedUntil;
   const idleLabel = dialRoute() ? "Dial" : "Start call";
-  ui.start.textContent = signedOut ? "Reload" : open ? "Reconnect" : START_LABELS[state] || idleLabel;
+  ui.start.textContent = signedOut ? "Reload" : open ? RESUME_LABELS[state] : START_LABELS[state] || idleLabel;
   ui.end.textContent = call && call.dialling ? "Cancel call" : "End call";
   ui.end.disabled = !(state === "connecting" || state === "live" || open);
   ui.mute.disabled = !["starting", "connecting", "live"].includes(state);
@@ -235,27 +249,69 @@ async function prepare(key) {
   return openMic();
 }
 
-// The call as Start's create or an inbound call's Accept answers it (stream included): live.
-function goLive(session) {
+// The call as Start's create or an inbound call's Accept answers it (stream included), or a
+// call this page takes over: live.
+function goLive(session, { resumed = false } = {}) {
   call.session = session;
   call.dialling = Boolean(session.dial) && session.status !== "ended";
-  toHost("session.created", { session: brief() });
+  toHost(resumed ? "session.resumed" : "session.created", { session: brief() });
   ui.callInfo.textContent = `Kallglot call ${session.kallglot_id}`;
   showLine(session);
   watch(session);
   if (!session.stream) return callEnded(session.end_reason || "session_ended"); // not put through
+  holdCall(true);
   connect(session.stream);
+}
+
+// The agent's live call, which no page of theirs streams now (this page just loaded, or the
+// agent chose to take it here): the same call goes on, from where it is.
+async function takeOver(session) {
+  if (!["idle", "ended", "error"].includes(state) || resumable()) return;
+  hideUnheld();
+  if (!(await prepare(null))) return;
+  setState("starting", "Taking the call back");
+  let credentials;
+  try {
+    credentials = await api.refreshStream(session.id);
+  } catch (error) {
+    call.session = session;
+    if (error.code === "session_ended") return callEnded(session.end_reason || "session_ended");
+    return fail(error.message, error.code);
+  }
+  pick(ui.mode, session.mode);
+  pick(ui.source, session.source_language || "");
+  pick(ui.target, session.target_language || "");
+  call.startedAt = session.started_at ? Date.parse(session.started_at) : null;
+  goLive({ ...session, stream: credentials }, { resumed: true });
+  wakeAudio(call.context);
+}
+
+// A page that loaded by itself (a reload) may get no sound in or out before the agent's first
+// click or key: the browser keeps its audio suspended until then.
+function wakeAudio(context) {
+  if (context.state !== "suspended") return;
+  showAlert("Click anywhere or press a key to turn the call's sound back on.", "warning");
+  const wake = () => {
+    document.removeEventListener("pointerdown", wake);
+    document.removeEventListener("keydown", wake);
+    context.resume().then(() => call && call.context === context && showAlert(""), () => {});
+  };
+  document.addEventListener("pointerdown", wake);
+  document.addEventListener("keydown", wake);
 }
 
 // Reconnects a call whose stream gave up, with fresh credentials; never creates a session.
 async function resume() {
-  setState("connecting", "Reconnecting");
+  const takingBack = state === "moved";
+  setState("connecting", takingBack ? "Taking the call back" : "Reconnecting");
   showAlert("");
   call.context = new AudioContext();
   call.playback = new Playback(call.context);
   if (!(await openMic())) return;
   try {
-    connect(await api.refreshStream(call.session.id));
+    const credentials = await api.refreshStream(call.session.id);
+    holdCall(true);
+    connect(credentials);
   } catch (error) {
     if (error.code === "session_ended") callEnded("session_ended");
     else fail(error.message, error.code);
@@ -451,6 +507,9 @@ function watch(session) {
 function onStatusEvent(session, event) {
   if (!call || call.session !== session) return;
   timeline.add(event);
+  // The captions so far of a call taken over (the stream sends only what is said from now on);
+  // the stream's own finals of the same utterances are the same entries.
+  if (event.kind === "transcript.segment") captions.show({ ...event.data, type: "transcript.final" });
   if (event.kind.startsWith("session.provider.")) onCustomerEvent(event);
   if (event.kind.startsWith("call.")) onDialEvent(event);
   // Ended elsewhere (a supervisor, upstream) while the page still thinks the call is on.
@@ -465,6 +524,66 @@ function onStatusEvent(session, event) {
 function closeStatus() {
   if (status) status.close();
   status = null;
+}
+
+// --- which page holds the call (the agent socket; holds.py) ---
+
+// This page streams the call; `take` takes it from another page of the agent's.
+function holdCall(take) {
+  holding = { sessionId: call.session.id, take };
+  if (desk) desk.hold(holding.sessionId, take);
+}
+
+// The agent socket (re)connected: the page still holds its call, unless another took it.
+function onDeskOpen() {
+  if (holding) desk.hold(holding.sessionId, holding.take);
+}
+
+function onCallHolder(message) {
+  const ours = holding && holding.sessionId === message.session_id && call && !call.over;
+  if (ours && message.page === pageId) holding.take = false; // held: a reconnect asks again
+  else if (ours && message.page) movedAway();
+  else if (!ours) offerUnheld(message);
+}
+
+// Another page (a second tab, a reload elsewhere) took the call: this one stops streaming.
+function movedAway() {
+  holding = null;
+  teardown();
+  setState("moved", "The call goes on in another tab or window.");
+}
+
+// The agent's call that no page streams now: it ends when the server's grace runs out
+// unless the agent takes it here.
+function offerUnheld(message) {
+  const orphaned = message.page === null && message.ends_in !== null && message.status !== "ended";
+  if (!orphaned) return hideUnheld();
+  unheld = { message, until: Date.now() + message.ends_in * 1000 };
+  ui.unheld.hidden = false;
+  showUnheldTime();
+}
+
+function showUnheldTime() {
+  if (!unheld) return;
+  const left = Math.max(0, Math.ceil((unheld.until - Date.now()) / 1000));
+  ui.unheldText.textContent = `A call of yours is no longer open on any page. It ends in ${left} s unless you take it here.`;
+  if (left === 0) hideUnheld();
+}
+
+function hideUnheld() {
+  unheld = null;
+  ui.unheld.hidden = true;
+}
+
+async function takeUnheld() {
+  if (!unheld) return;
+  const { session_id } = unheld.message;
+  try {
+    takeOver(await api.request("GET", api.url("session", session_id)));
+  } catch (error) {
+    hideUnheld();
+    showAlert(error.message, "warning");
+  }
 }
 
 // --- ending ---
@@ -488,6 +607,7 @@ function callEnded(reason) {
   call.over = true;
   call.dialling = false;
   call.endedAt = Date.now();
+  holding = null;
   captions.settle();
   teardown();
   setState("ended", END_REASONS[reason] || "");
@@ -586,14 +706,16 @@ function setUp() {
   ui.end.addEventListener("click", onEnd);
   ui.mute.addEventListener("click", onMute);
   $("copy-bridge").addEventListener("click", () => navigator.clipboard.writeText(ui.bridgeUri.textContent));
-  // Leaving closes the status socket (a page kept for Back keeps it, never to come back deaf)
-  // and ends the call, also one that Start has yet to answer: no page can pick it up, and
-  // upstream would keep it open (and billed) until its idle timeout.
+  // Leaving closes the status socket (a page kept for Back keeps it, never to come back deaf).
+  // A live call goes on: a reload or another tab takes it back, and the server ends it after a
+  // grace if none does (holds.py). A call Start has yet to answer is abandoned: no page knows
+  // it yet, and upstream would keep it open (and billed) until its idle timeout.
   window.addEventListener("pagehide", (event) => {
     if (event.persisted) return;
     closeStatus();
-    if (call && call.session && !call.over) api.beacon(api.url("end", call.session.id));
-    else if (state === "starting" && call.key) api.beacon(api.url("abandon"), { idempotency_key: call.key });
+    if (state === "starting" && call.key && !call.session) {
+      api.beacon(api.url("abandon"), { idempotency_key: call.key });
+    }
   });
   window.addEventListener("beforeunload", (event) => {
     if (!IN_CALL.has(state) && !resumable()) return;
@@ -608,7 +730,10 @@ function setUp() {
     context: (message) => setContext(message.metadata),
   });
   toHost("ready", { user: config.user });
-  desk = openDesk({ api, config, take: answer });
+  desk = openDesk({ api, config, take: answer, page: pageId, onOpen: onDeskOpen, onCall: onCallHolder });
+  ui.takeHere.addEventListener("click", takeUnheld);
+  setInterval(showUnheldTime, 1000);
+  if (config.resume) takeOver(config.resume);
 }
 
 // Read-only figures for tests and support; nothing here changes the call.

@@ -19,7 +19,7 @@ export function clock(since, now = Date.now()) {
   return `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-export function openDesk({ api, config, take }) {
+export function openDesk({ api, config, take, page, onOpen, onCall }) {
   const $ = (id) => document.getElementById(id);
   const ui = {
     root: $("desk"),
@@ -265,6 +265,9 @@ export function openDesk({ api, config, take }) {
         return fresh;
       },
       onMessage: show,
+      onOpen,
+      onCall,
+      page,
       onState: (state) => (ui.root.dataset.socket = state),
       heartbeatMs: config.heartbeat_seconds * 1000,
     });
@@ -274,6 +277,10 @@ export function openDesk({ api, config, take }) {
   window.addEventListener("pagehide", () => socket.close());
   window.addEventListener("pageshow", (event) => event.persisted && open());
   return {
+    // Asks to hold the agent's live call on this page; `take` takes it from another page.
+    hold(sessionId, take) {
+      if (socket) socket.send({ type: "hold", session: sessionId, take });
+    },
     get ringing() {
       return sound ? (sound.sounding ? "sounding" : "silent") : "";
     },

@@ -134,15 +134,19 @@ def query_plan(sql: str) -> list[str]:
 
 def test_the_console_lists_the_open_calls_that_count_against_the_limit(alice, bob):
     counted = a_call(alice, timedelta(minutes=5), status="active")
+    newest = a_call(alice, timedelta(minutes=4), status="active")
     a_call(alice, timedelta(minutes=3), status="ended")
     a_call(alice, OPEN_WINDOW + timedelta(minutes=1))
     a_call(bob, timedelta(minutes=2))
 
-    html = client_for(alice).get("/").content.decode()
+    response = client_for(alice).get("/")
 
+    html = response.content.decode()
     assert html.count('data-session-id="') == 1
     assert f'data-session-id="{counted.public_id}"' in html
     assert "js/open-calls.js" in html
+    # The newest the console takes back (test_it_takes_a_live_call_back.py), not listed.
+    assert response.context["console_config"]["resume"]["id"] == str(newest.public_id)
 
 
 def test_the_console_shows_no_list_without_open_calls(alice):

@@ -43,6 +43,7 @@ def sites(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> It
         port=port,
         EMBED_ALLOWED_ORIGINS=crm.origin,
         EMBED_SIGNING_SECRET=SECRET,
+        CALL_PAGE_GRACE="2",
     )
     try:
         with crm.serving(), other.serving():
@@ -149,7 +150,7 @@ def test_a_crm_page_runs_a_call_through_the_console(
     assert audio["dominant_frequency_hz"] == pytest.approx(TONE_HZ, rel=0.02)
 
 
-def test_a_crm_page_that_drops_the_console_mid_call_ends_the_call(
+def test_a_crm_page_that_drops_the_console_mid_call_ends_the_call_after_the_grace(
     browser: Browser, sites: Sites, upstream: SandboxControl, alice: object
 ) -> None:
     with open_crm(browser, f"{sites.crm.origin}/crm") as host:
@@ -161,8 +162,9 @@ def test_a_crm_page_that_drops_the_console_mid_call_ends_the_call(
 
         ended = poll(
             lambda: CallSession.objects.filter(public_id=started["id"], status="ended").first(),
-            "the call ended when its console went away",
+            "the call ended once its console had been gone for CALL_PAGE_GRACE",
         )
+    assert ended.end_reason == "console_closed"
     assert upstream.session(ended.kallglot_id)["status"] == "ended"
 
 

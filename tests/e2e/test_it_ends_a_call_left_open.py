@@ -1,7 +1,8 @@
-"""A call that no console runs any more (its tab crashed, or closed while the call was being
-created: no page-leave signal ends it) is listed on the next console the agent opens, and can
-be ended there or from its page in History, at Kallglot too, so it stops counting against the
-agent's open calls."""
+"""Calls that no console runs any more (their tab crashed, or closed while the call was being
+created: no page-leave signal ends them): the next console the agent opens takes the newest
+back (test_it_takes_a_live_call_back.py) and lists the older ones, which can be ended there or
+from their page in History, at Kallglot too, so they stop counting against the agent's open
+calls."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from tests.e2e.pages import ConsolePage, poll
 pytestmark = pytest.mark.e2e
 
 # What a console's create does, without the console that would end the call.
-CREATE = """async () => {
+CREATE = """async (key) => {
   const csrf = document.cookie.match(/csrftoken=([^;]+)/)[1];
   const response = await fetch("/api/sessions", {
     method: "POST",
     headers: {
-      "Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": "left-open",
+      "Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": key,
     },
     body: JSON.stringify({ mode: "bidirectional_translation", source_language: "en" }),
   });
@@ -29,11 +30,14 @@ CREATE = """async () => {
 
 
 def left_open(console: ConsolePage) -> tuple[CallSession, Locator]:
-    """A call made as a console makes one, then the console opened afresh; its listed calls."""
-    session = CallSession.objects.get(public_id=console.page.evaluate(CREATE))
+    """Two calls made as a console makes them, then the console opened afresh: it takes the
+    newer back and lists the older."""
+    older = CallSession.objects.get(public_id=console.page.evaluate(CREATE, "left-open-1"))
+    newer = CallSession.objects.get(public_id=console.page.evaluate(CREATE, "left-open-2"))
     console.page.reload()
-    console.wait_for_state("idle")
-    return session, console.page.locator("#open-calls li")
+    console.wait_for_state("live")
+    assert console.stats()["sessionId"] == str(newer.public_id)
+    return older, console.page.locator("#open-calls li")
 
 
 def test_the_console_lists_a_call_left_open_and_ends_it(
@@ -51,7 +55,7 @@ def test_the_console_lists_a_call_left_open_and_ends_it(
     session.refresh_from_db()
     assert session.status == "ended"
     page.reload()
-    console.wait_for_state("idle")
+    console.wait_for_state("live")  # the newer call, taken back again
     assert page.locator("#open-calls").count() == 0
     assert console.errors == []
 
@@ -59,7 +63,7 @@ def test_the_console_lists_a_call_left_open_and_ends_it(
 def test_it_ends_a_call_left_open_from_its_page(
     console: ConsolePage, upstream: SandboxControl
 ) -> None:
-    public_id = console.page.evaluate(CREATE)
+    public_id = console.page.evaluate(CREATE, "left-open")
     session = CallSession.objects.get(public_id=public_id)
     page = console.page
     page.goto(f"{console.server.url}/sessions/{public_id}/")

@@ -109,3 +109,31 @@ test("a ticket that cannot be fetched is asked for again", async () => {
   assert.equal(FakeSocket.made[0].url, "ws://127.0.0.1:8000/ws/agent/?ticket=late");
   handle.close();
 });
+
+test("it names its page, hands on who holds the call, and asks again on each reconnect", async () => {
+  const calls = [];
+  let opens = 0;
+  const handle = openAgentSocket({
+    fetchAgent: tickets().fetchAgent,
+    onMessage: () => {},
+    onCall: (message) => calls.push(message.page),
+    onOpen: () => (opens += 1),
+    page: "tab 1",
+  });
+  await settle();
+  const socket = FakeSocket.made[0];
+  assert.equal(socket.url, "ws://127.0.0.1:8000/ws/agent/?ticket=t1&page=tab%201");
+  for (const fn of socket.listeners.open || []) fn();
+  socket.emit({ type: "call", session_id: "s", page: "tab 2", ends_in: null });
+  handle.send({ type: "hold", session: "s", take: true });
+  assert.deepEqual(calls, ["tab 2"]);
+  assert.equal(opens, 1);
+  assert.deepEqual(socket.sent, [{ type: "hold", session: "s", take: true }]);
+
+  socket.close();
+  mock.timers.tick(15000);
+  await settle();
+  for (const fn of FakeSocket.made[1].listeners.open || []) fn();
+  assert.equal(opens, 2);
+  handle.close();
+});
