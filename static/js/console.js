@@ -4,7 +4,7 @@
 // on an inbound call that rings for them (desk.js).
 
 import { Api } from "./api.js";
-import { Captions } from "./captions.js";
+import { Captions, captionSize } from "./captions.js";
 import { openDesk } from "./desk.js";
 import { connectHost } from "./embed.js";
 import { openMicrophone } from "./mic.js";
@@ -75,7 +75,12 @@ const ui = {
   alert: $("alert"),
   callInfo: $("call-info"),
 };
-const captions = new Captions($("captions"), $("captions-empty"));
+const captions = new Captions($("captions"), {
+  empty: $("captions-empty"),
+  latest: $("captions-latest"),
+  languages: config.languages,
+});
+captionSize($("caption-size"), $("captions"));
 const timeline = new Timeline($("call-timeline"), config.event_labels);
 
 let state = "idle";
