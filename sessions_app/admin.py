@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from sessions_app import aftercall, ingest, phone, routes, services
+from sessions_app import aftercall, ingest, languages, phone, routes, services
 from sessions_app.erasure_admin import ErasureRecordAdmin, erase_customers
 from sessions_app.exceptions import CallError
 from sessions_app.integration_admin import register as register_integrations
@@ -147,6 +147,34 @@ class RouteAdmin(admin.ModelAdmin):
         routes.save_route(obj)  # a new default takes over from the old one
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    """A call's language by name. A call that left it to Kallglot to detect has none stored:
+    Django's own filter would list that as a link without text."""
+
+    DETECTED = "auto"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        calls = model_admin.get_queryset(request).order_by(self.parameter_name)
+        codes = calls.values_list(self.parameter_name, flat=True).distinct()
+        return [(code or self.DETECTED, languages.name(code) or "Detected") for code in codes]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() is None:
+            return queryset
+        code = "" if self.value() == self.DETECTED else self.value()
+        return queryset.filter(**{self.parameter_name: code})
+
+
+class SourceLanguageFilter(LanguageFilter):
+    title = "agent's language"
+    parameter_name = "source_language"
+
+
+class TargetLanguageFilter(LanguageFilter):
+    title = "customer's language"
+    parameter_name = "target_language"
+
+
 @admin.register(CallSession)
 class CallSessionAdmin(ChangedByActions):
     list_display = (
@@ -167,8 +195,8 @@ class CallSessionAdmin(ChangedByActions):
         "route",
         "disposition",
         "mode",
-        "source_language",
-        "target_language",
+        SourceLanguageFilter,
+        TargetLanguageFilter,
         "created_at",
     )
     search_fields = (

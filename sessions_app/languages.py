@@ -33,9 +33,14 @@ NAMES = {
 }
 
 
+def name(code: str) -> str:
+    """The language's name, or its code when the console has no name for it."""
+    return NAMES.get(code, code)
+
+
 def offered() -> list[dict[str, str]]:
     """The configured languages, as `{code, name}` in the configured order."""
-    return [{"code": code, "name": NAMES.get(code, code)} for code in settings.CONSOLE_LANGUAGES]
+    return [{"code": code, "name": name(code)} for code in settings.CONSOLE_LANGUAGES]
 
 
 def is_offered(code: str) -> bool:

@@ -9,7 +9,7 @@
 // one that no page holds after a grace (holds.py).
 
 import { Api } from "./api.js";
-import { Captions } from "./captions.js";
+import { Captions, captionSize } from "./captions.js";
 import { openDesk } from "./desk.js";
 import { connectHost } from "./embed.js";
 import { openMicrophone } from "./mic.js";
@@ -85,7 +85,12 @@ const ui = {
   unheldText: $("unheld-text"),
   takeHere: $("take-here"),
 };
-const captions = new Captions($("captions"), $("captions-empty"));
+const captions = new Captions($("captions"), {
+  empty: $("captions-empty"),
+  latest: $("captions-latest"),
+  languages: config.languages,
+});
+captionSize($("caption-size"), $("captions"));
 const timeline = new Timeline($("call-timeline"), config.event_labels);
 
 let state = "idle";

@@ -1,4 +1,4 @@
-"""The console stays within its weight budget: HTML + JS + CSS ≤ 30 KB compressed (gzip, as
+"""The console stays within its weight budget: HTML + JS + CSS ≤ 34 KB compressed (gzip, as
 a server or proxy sends it), counted from what Chromium actually loads, plus the worklet."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from tests.e2e.pages import ConsolePage
 
 pytestmark = pytest.mark.e2e
 
-BUDGET_BYTES = 30 * 1024
+BUDGET_BYTES = 34 * 1024
 
 
 def test_it_loads_under_30_kb_compressed_without_a_framework(console: ConsolePage) -> None:

@@ -1,0 +1,42 @@
+"""The admin's calls filter by language name; a call whose languages were left to Kallglot to
+detect is listed as "Detected" (Django's own filter gave it a link without text)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.aftercall.factories import ended_call
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/sessions_app/callsession/"
+
+
+@pytest.fixture
+def root(db):
+    return client_for(get_user_model().objects.create_superuser("root", password="root-pass-1"))
+
+
+def choices(response, title: str) -> dict[str, str]:
+    spec = next(spec for spec in response.context["cl"].filter_specs if spec.title == title)
+    return {c["display"]: c["query_string"] for c in spec.choices(response.context["cl"])}
+
+
+def test_it_names_each_language_and_the_detected_ones(root, alice) -> None:
+    detected = ended_call(alice, source_language="", target_language="")
+    spanish = ended_call(alice, source_language="en", target_language="es")
+
+    response = root.get(CHANGELIST)
+
+    assert choices(response, "customer's language") == {
+        "All": "?",
+        "Detected": "?target_language=auto",
+        "Spanish": "?target_language=es",
+    }
+    assert list(choices(response, "agent's language")) == ["All", "Detected", "English"]
+    found = root.get(f"{CHANGELIST}?target_language=auto").context["cl"].result_list
+    assert list(found) == [detected]
+    found = root.get(f"{CHANGELIST}?target_language=es").context["cl"].result_list
+    assert list(found) == [spanish]
