@@ -6,8 +6,10 @@
 import { Api } from "./api.js";
 import { Captions } from "./captions.js";
 import { openDesk } from "./desk.js";
+import { durationSince } from "./duration.js";
 import { connectHost } from "./embed.js";
 import { openMicrophone } from "./mic.js";
+import { openCallItem } from "./open-calls.js";
 import { Playback } from "./playback.js";
 import { openStatusSocket } from "./status-socket.js";
 import { CallStream } from "./stream.js";
@@ -74,6 +76,7 @@ const ui = {
   timer: $("call-timer"),
   alert: $("alert"),
   callInfo: $("call-info"),
+  languages: $("call-languages"),
 };
 const captions = new Captions($("captions"), $("captions-empty"));
 const timeline = new Timeline($("call-timeline"), config.event_labels);
@@ -83,6 +86,7 @@ let call = null; // the current (or last) call: session, stream, mic, playback, 
 let muted = false;
 let focusLost = false; // a disabled control dropped the keyboard focus; see moveFocus()
 let blockedUntil = 0; // after a 429, Start waits for Retry-After
+let blockClock = null; // counts that wait down on Start
 let signedOut = false; // after a 401, Start reloads: sign-in, then back here
 let status = null; // the status socket of the current (or last) call
 let statusState = "closed";
@@ -129,6 +133,8 @@ function render() {
   ui.start.disabled = IN_CALL.has(state) || Date.now() < blockedUntil;
   const idleLabel = dialRoute() ? "Dial" : "Start call";
   ui.start.textContent = signedOut ? "Reload" : open ? "Reconnect" : START_LABELS[state] || idleLabel;
+  const wait = Math.ceil((blockedUntil - Date.now()) / 1000);
+  if (wait > 0 && !IN_CALL.has(state)) ui.start.textContent += ` (${wait} s)`;
   ui.end.textContent = call && call.dialling ? "Cancel call" : "End call";
   ui.end.disabled = !(state === "connecting" || state === "live" || open);
   ui.mute.disabled = !["starting", "connecting", "live"].includes(state);
@@ -187,9 +193,12 @@ async function begin(choices, context) {
     session = await api.createSession(sessionRequest(choices), call.key);
   } catch (error) {
     if (error.retryAfter) blockUntil(error.retryAfter);
-    return fail(error.message, error.code);
+    fail(error.message, error.code);
+    if (error.openCalls && error.openCalls.length) listOpenCalls(error.openCalls);
+    return;
   }
   rememberChoices();
+  clearContext();
   if (session.dial) ui.dial.value = session.dial.display;
   goLive(session);
 }
@@ -214,6 +223,7 @@ async function answer(offer) {
   pick(ui.mode, session.mode); // the form shows the call's settings, as after Start
   pick(ui.source, session.source_language || "");
   pick(ui.target, session.target_language || "");
+  clearContext();
   goLive(session);
   return true;
 }
@@ -229,6 +239,8 @@ async function prepare(key) {
   showCustomer("");
   ui.bridge.hidden = true;
   ui.callInfo.textContent = "";
+  ui.languages.textContent = "";
+  ui.languages.hidden = true;
   counters.framesSent = counters.framesMuted = counters.bytesSent = 0;
   call = { key, session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
   call.playback = new Playback(call.context);
@@ -288,6 +300,13 @@ function sessionRequest({ route, mode, source_language, target_language, dial })
 
 function metadataInputs() {
   return ui.form.querySelectorAll("[data-metadata]");
+}
+
+// CRM references belong to one call: once a call is made with them they are cleared, and the
+// next call has the CRM's next ones (or none). A reference typed by hand belonged to that call.
+function clearContext() {
+  extraContext = {};
+  for (const input of metadataInputs()) input.value = "";
 }
 
 // The host page's CRM context for the next call: into the form where it has a field.
@@ -376,9 +395,27 @@ function brief() {
   return { id, kallglot_id, external_call_id: (metadata || {}).external_call_id || null };
 }
 
+// Start stays disabled for Retry-After, counting the seconds down on its label.
 function blockUntil(seconds) {
   blockedUntil = Date.now() + seconds * 1000;
-  setTimeout(render, seconds * 1000 + 50);
+  clearInterval(blockClock);
+  blockClock = setInterval(() => {
+    if (Date.now() >= blockedUntil) clearInterval(blockClock);
+    render();
+  }, 1000);
+}
+
+// A Start refused for too many open calls lists them, each with End it; ending one frees Start.
+function listOpenCalls(calls) {
+  const list = document.createElement("ul");
+  list.className = "refusal__calls";
+  const freed = () => {
+    blockedUntil = 0;
+    render();
+    if (document.activeElement === document.body) ui.start.focus();
+  };
+  for (const open of calls) list.append(openCallItem(open, (id) => api.endSession(id), freed));
+  ui.alert.append(list);
 }
 
 // --- the stream ---
@@ -417,11 +454,32 @@ function onReady() {
 function onMessage(message) {
   if (message.type === "transcript.partial" || message.type === "transcript.final") {
     captions.show(message);
+    if (message.type === "transcript.final") showLanguages(message);
   } else if (message.type === "audio.output" && message.audio) {
     call.playback.enqueue(message.audio);
   } else if (message.type === "session.error") {
     showAlert(message.message || "The translation service reported a problem.", "warning");
   }
+}
+
+// A call left to detect its languages: the ones Kallglot hears, as its captions name them.
+function showLanguages(message) {
+  const session = call.session;
+  if (!session || (session.source_language && session.target_language)) return;
+  if (message.speaker !== "agent" && message.speaker !== "customer") return;
+  const translated = (message.translation && message.translation.language) || "";
+  const agent = message.speaker === "agent" ? message.language : translated;
+  const customer = message.speaker === "customer" ? message.language : translated;
+  call.heard = { agent: (call.heard && call.heard.agent) || agent, customer: (call.heard && call.heard.customer) || customer };
+  const source = languageName(session.source_language || call.heard.agent);
+  const target = languageName(session.target_language || call.heard.customer);
+  ui.languages.textContent = `Languages: ${source} → ${target} (detected)`;
+  ui.languages.hidden = false;
+}
+
+function languageName(code) {
+  const known = config.languages.find((language) => language.code === code);
+  return known ? known.name : code || "not heard yet";
 }
 
 function sendFrame(bytes, timestampMs) {
@@ -539,9 +597,7 @@ function showLevel(level) {
 function showDuration() {
   if (!call || !call.startedAt) return;
   const until = call.over && call.endedAt ? call.endedAt : Date.now();
-  const seconds = Math.floor((until - call.startedAt) / 1000);
-  const minutes = Math.floor(seconds / 60);
-  ui.timer.textContent = `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+  ui.timer.textContent = durationSince(call.startedAt, until);
 }
 
 function fillSelect(select, options, chosen) {
