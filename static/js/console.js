@@ -9,7 +9,6 @@ import { openDesk } from "./desk.js";
 import { durationSince } from "./duration.js";
 import { connectHost } from "./embed.js";
 import { openMicrophone } from "./mic.js";
-import { openCallItem } from "./open-calls.js";
 import { Playback } from "./playback.js";
 import { openStatusSocket } from "./status-socket.js";
 import { CallStream } from "./stream.js";
@@ -240,7 +239,6 @@ async function prepare(key) {
   ui.bridge.hidden = true;
   ui.callInfo.textContent = "";
   ui.languages.textContent = "";
-  ui.languages.hidden = true;
   counters.framesSent = counters.framesMuted = counters.bytesSent = 0;
   call = { key, session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
   call.playback = new Playback(call.context);
@@ -405,17 +403,15 @@ function blockUntil(seconds) {
   }, 1000);
 }
 
-// A Start refused for too many open calls lists them, each with End it; ending one frees Start.
-function listOpenCalls(calls) {
-  const list = document.createElement("ul");
-  list.className = "refusal__calls";
-  const freed = () => {
+// A Start refused for too many open calls lists them, each with End it (loaded only then);
+// ending one frees Start.
+async function listOpenCalls(calls) {
+  const { listCalls } = await import("./open-calls.js");
+  listCalls(ui.alert, calls, api, () => {
     blockedUntil = 0;
     render();
     if (document.activeElement === document.body) ui.start.focus();
-  };
-  for (const open of calls) list.append(openCallItem(open, (id) => api.endSession(id), freed));
-  ui.alert.append(list);
+  });
 }
 
 // --- the stream ---
@@ -462,24 +458,15 @@ function onMessage(message) {
   }
 }
 
-// A call left to detect its languages: the ones Kallglot hears, as its captions name them.
-function showLanguages(message) {
-  const session = call.session;
-  if (!session || (session.source_language && session.target_language)) return;
-  if (message.speaker !== "agent" && message.speaker !== "customer") return;
-  const translated = (message.translation && message.translation.language) || "";
-  const agent = message.speaker === "agent" ? message.language : translated;
-  const customer = message.speaker === "customer" ? message.language : translated;
-  call.heard = { agent: (call.heard && call.heard.agent) || agent, customer: (call.heard && call.heard.customer) || customer };
-  const source = languageName(session.source_language || call.heard.agent);
-  const target = languageName(session.target_language || call.heard.customer);
-  ui.languages.textContent = `Languages: ${source} → ${target} (detected)`;
-  ui.languages.hidden = false;
-}
-
-function languageName(code) {
-  const known = config.languages.find((language) => language.code === code);
-  return known ? known.name : code || "not heard yet";
+// A call left to detect its languages: the ones its captions name.
+function showLanguages({ speaker, language, translation }) {
+  const { source_language: source, target_language: target } = call.session || {};
+  if (!["agent", "customer"].includes(speaker)) return;
+  const heard = (call.heard ||= {});
+  heard[speaker] ||= language;
+  heard[speaker === "agent" ? "customer" : "agent"] ||= translation && translation.language;
+  const name = (code) => (config.languages.find((known) => known.code === code) || { name: code || "…" }).name;
+  if (!(source && target)) ui.languages.textContent = `Languages: ${name(source || heard.agent)} → ${name(target || heard.customer)} (detected)`;
 }
 
 function sendFrame(bytes, timestampMs) {

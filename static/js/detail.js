@@ -54,7 +54,9 @@ function analysisCard(analysis) {
     if (analysis.summary) add("Summary", analysis.summary);
     for (const [who, value] of Object.entries(analysis.sentiment || {})) add(`Sentiment (${who})`, value);
     if (analysis.compliance) add("Compliance", [analysis.compliance.status, ...(analysis.compliance.flags || [])].join(", "));
-    if (analysis.performance) add("Performance", score(analysis.performance.score));
+    if (analysis.performance) {
+      facts.append(el("dt", {}, "Performance"), el("dd", { class: "analysis__score" }, score(analysis.performance.score)));
+    }
     if (analysis.keywords && analysis.keywords.length) {
       facts.append(el("dt", {}, "Keywords"), el("dd", { class: "analysis__keywords" },
         ...analysis.keywords.map((word) => el("span", { class: "keyword" }, word))));

@@ -4,22 +4,27 @@
 import { Api } from "./api.js";
 import { endButton } from "./end-button.js";
 
-// One call's row: its page, when it started (the browser's time), End it and its error.
-export function openCallItem(call, end, onEnded) {
-  const item = document.createElement("li");
-  const link = Object.assign(document.createElement("a"), { href: call.detail_url, target: "_blank", rel: "noopener" });
-  link.textContent = call.kallglot_id;
-  const at = new Date(call.started_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  const button = Object.assign(document.createElement("button"), { type: "button", className: "button" });
-  button.textContent = "End it";
-  const error = Object.assign(document.createElement("span"), { className: "notice--error", hidden: true });
-  error.setAttribute("role", "alert");
-  item.append(link, `, started ${at} `, button, " ", error);
-  endButton(button, error, () => end(call.id), () => {
-    item.remove();
-    onEnded(call);
-  });
-  return item;
+// A refused Start's open calls, into `container`, each with End it; `onEnded` when one ends.
+export function listCalls(container, calls, api, onEnded) {
+  const list = document.createElement("ul");
+  list.className = "refusal__calls";
+  for (const call of calls) {
+    const item = document.createElement("li");
+    const link = Object.assign(document.createElement("a"), { href: call.detail_url, target: "_blank", rel: "noopener" });
+    link.textContent = call.kallglot_id;
+    const at = new Date(call.started_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const button = Object.assign(document.createElement("button"), { type: "button", className: "button" });
+    button.textContent = "End it";
+    const error = Object.assign(document.createElement("span"), { className: "notice--error", hidden: true });
+    error.setAttribute("role", "alert");
+    item.append(link, `, started ${at} `, button, " ", error);
+    endButton(button, error, () => api.endSession(call.id), () => {
+      item.remove();
+      onEnded();
+    });
+    list.append(item);
+  }
+  container.append(list);
 }
 
 // The list the console page renders on load, when there is one.
