@@ -68,7 +68,9 @@ def test_the_consoles_open_calls_say_their_zone(alice):
     assert re.search(r"started \d\d:\d\d E[SD]T", listed)
 
 
-def test_every_page_tells_the_server_its_zone(alice):
-    html = client_for(alice).get("/").content.decode()
+def test_a_page_asks_the_browser_for_its_zone_until_it_has_named_one(alice):
+    client = client_for(alice)
+    assert "js/timezone.js" in client.get("/").content.decode()
 
-    assert "js/timezone.js" in html
+    client.cookies["tz"] = "Europe/Berlin"
+    assert "js/timezone.js" not in client.get("/").content.decode()
