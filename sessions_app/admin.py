@@ -37,6 +37,7 @@ from sessions_app.queue_admin import (
     QueueInline,
     UserWithAgentAdmin,
 )
+from sessions_app.templatetags import calls
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -78,7 +79,15 @@ class RecordingInline(ReadOnlyInline):
 
 class AnalysisInline(ReadOnlyInline):
     model = Analysis
-    fields = ("kallglot_id", "status", "profile", "summary", "requested_by", "created_at")
+    fields = (
+        "kallglot_id",
+        "status",
+        "profile",
+        "summary",
+        "keywords",
+        "requested_by",
+        "created_at",
+    )
 
 
 class QueuedCallInline(ReadOnlyInline):
@@ -186,7 +195,7 @@ class CallSessionAdmin(ChangedByActions):
         "mode",
         "languages",
         "created_at",
-        "duration_seconds",
+        "duration",
         "crm_reference",
         "disposition",
     )
@@ -216,6 +225,8 @@ class CallSessionAdmin(ChangedByActions):
         "mode",
         "source_language",
         "target_language",
+        "detected_source_language",
+        "detected_target_language",
         "metadata",
         "route",
         "provider",
@@ -261,7 +272,11 @@ class CallSessionAdmin(ChangedByActions):
 
     @admin.display(description="Languages")
     def languages(self, session: CallSession) -> str:
-        return f"{session.source_language or 'auto'} → {session.target_language or 'auto'}"
+        return session.languages
+
+    @admin.display(description="Duration", ordering="duration_seconds")
+    def duration(self, session: CallSession) -> str:
+        return calls.duration(session.duration_seconds)
 
     @admin.display(description="CRM reference")
     def crm_reference(self, session: CallSession) -> str:

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from sessions_app import services
+from sessions_app import relay, services
 from sessions_app.exceptions import Conflict, LimitReached
 from sessions_app.kallglot import Analysis as UpstreamAnalysis
 from sessions_app.kallglot import KallglotError, Transcript, get_client
@@ -45,7 +45,25 @@ def transcript_store(session: CallSession, transcript: Transcript) -> int:
     CallSession.objects.filter(pk=session.pk).update(
         transcript_status=transcript.status, transcript_fetched_at=timezone.now()
     )
+    languages_learn(
+        session,
+        [(t.speaker, t.language or "", t.translation_language or "") for t in transcript.turns],
+    )
     return len(transcript.turns)
+
+
+def languages_learn(session: CallSession, turns: list[tuple[str, str, str]]) -> None:
+    """Keep the languages Kallglot heard on a call left to detect them, from its turns as
+    (speaker, language, translation's language); the boards show them at once."""
+    changed: set[str] = set()
+    for speaker, language, translated in turns:
+        agent, customer = (language, translated) if speaker == "agent" else (translated, language)
+        if speaker in ("agent", "customer"):
+            changed.update(session.learn_languages(agent, customer))
+    if changed:
+        values = {field: getattr(session, field) for field in changed}
+        CallSession.objects.filter(pk=session.pk).update(**values)
+        relay.board_changed()
 
 
 def transcript_fetch(*, session: CallSession) -> None:
@@ -98,6 +116,7 @@ def analysis_store(session: CallSession, upstream: UpstreamAnalysis, **extra: ob
             "sentiment": upstream.sentiment,
             "compliance": upstream.compliance,
             "performance": upstream.performance,
+            "keywords": list(upstream.keywords),
             "error": upstream.error or "",
             "completed_at": upstream.completed_at,
         }
@@ -115,6 +134,7 @@ def analysis_json(analysis: Analysis) -> dict:
         "sentiment": analysis.sentiment,
         "compliance": analysis.compliance,
         "performance": analysis.performance,
+        "keywords": analysis.keywords,
         "error": analysis.error or None,
         "created_at": analysis.created_at.isoformat(),
         "completed_at": analysis.completed_at.isoformat() if analysis.completed_at else None,

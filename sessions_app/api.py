@@ -7,16 +7,19 @@ import logging
 from collections.abc import Callable
 from uuid import UUID
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 
 from sessions_app import aftercall, dialing, routes, services, tickets
 from sessions_app.access import find_session
 from sessions_app.errors import ApiError, api_error
-from sessions_app.exceptions import CallError
+from sessions_app.exceptions import CallError, LimitReached
 from sessions_app.kallglot import Stream
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.relay import event_message
 from sessions_app.validation import (
+    SessionRequest,
     parse_after,
     parse_analysis_request,
     parse_idempotency_key,
@@ -80,6 +83,8 @@ def session_json(session: CallSession, request: HttpRequest) -> dict:
         "mode": session.mode,
         "source_language": session.source_language or None,
         "target_language": session.target_language or None,
+        # In words, with the languages Kallglot detected: "en → es (detected)".
+        "languages": session.languages,
         "metadata": session.metadata,
         **line_json(session),
         "agent": session.agent_name or None,
@@ -117,21 +122,41 @@ def line_json(session: CallSession) -> dict:
     }
 
 
+def start_or_dial(
+    agent: AbstractBaseUser, session_request: SessionRequest, key: str
+) -> services.Started:
+    if session_request.dial:  # an outbound line: Twilio calls the customer (dialing.py)
+        return dialing.dial(
+            agent=agent, request=session_request, number=session_request.dial, idempotency_key=key
+        )
+    return services.session_start(agent=agent, request=session_request, idempotency_key=key)
+
+
+def with_open_calls(exc: LimitReached, agent: AbstractBaseUser) -> ApiError:
+    """A refusal for too many open calls names them, so the console lists each with End."""
+    error = api_error(exc)
+    if exc.code == "too_many_live_sessions":
+        error.extra = {"open_calls": [open_call_json(c) for c in services.open_calls(agent)]}
+    return error
+
+
+def open_call_json(session: CallSession) -> dict:
+    return {
+        "id": str(session.public_id),
+        "kallglot_id": session.kallglot_id,
+        "started_at": session.created_at.isoformat(),
+        "detail_url": reverse("session-detail", args=[session.public_id]),
+    }
+
+
 @api_view("POST")
 def sessions_create(request: HttpRequest) -> JsonResponse:
     session_request = parse_session_request(parse_json(request.body))
     key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
-    if session_request.dial:  # an outbound line: Twilio calls the customer (dialing.py)
-        started = dialing.dial(
-            agent=request.user,
-            request=session_request,
-            number=session_request.dial,
-            idempotency_key=key,
-        )
-    else:
-        started = services.session_start(
-            agent=request.user, request=session_request, idempotency_key=key
-        )
+    try:
+        started = start_or_dial(request.user, session_request, key)
+    except LimitReached as exc:
+        raise with_open_calls(exc, request.user) from exc
     body = session_json(started.session, request) | {"stream": stream_json(started.stream)}
     if session_request.dial:
         body["dial"] = dialing.dial_json(started.session)

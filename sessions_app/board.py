@@ -31,6 +31,7 @@ def summary(session: CallSession) -> dict:
         "mode": session.get_mode_display(),
         "source_language": session.source_language or None,
         "target_language": session.target_language or None,
+        "languages": session.languages,
         "metadata": session.metadata,
         "route": routes.route_json(session.route),
         "customer": session.customer_status or None,

@@ -18,12 +18,15 @@ class ApiError(exceptions.CallError):
         message: str,
         param: str | None = None,
         retry_after: int | None = None,
+        extra: dict | None = None,
     ) -> None:
         super().__init__(code, message, param=param, retry_after=retry_after)
         self.status = status
+        self.extra = extra or {}
 
     def response(self) -> JsonResponse:
-        return error_response(self.status, self.code, self.message, self.param, self.retry_after)
+        args = (self.status, self.code, self.message, self.param, self.retry_after)
+        return error_response(*args, self.extra)
 
 
 # The HTTP status of each kind of domain error: the one place services' errors meet HTTP.
@@ -51,10 +54,13 @@ def error_response(
     message: str,
     param: str | None = None,
     retry_after: int | None = None,
+    extra: dict | None = None,
 ) -> JsonResponse:
+    """The envelope; `extra` adds what helps act on this error (a refusal's open calls)."""
     error = {"code": code, "message": message}
     if param:
         error["param"] = param
+    error |= extra or {}
     response = JsonResponse({"error": error}, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)

@@ -15,9 +15,12 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.utils import timezone
+
 from sessions_app import inbound_facts
 from sessions_app.api import wrap_up_json
 from sessions_app.models import CallSession, QueuedCall, TranscriptTurn
+from sessions_app.templatetags.calls import duration
 
 FORMATS = {
     "txt": "text/plain; charset=utf-8",
@@ -83,7 +86,8 @@ def clock(seconds: float, *, millis: bool = False) -> str:
 def as_text(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
     lines = [
         *about(session),
-        f"Started {session.created_at:%Y-%m-%d %H:%M} UTC, {len(turns)} turns",
+        f"Started {started(session)}, {duration(session.duration_seconds)} long,"
+        f" {len(turns)} turns",
         "",
     ]
     for turn, at in zip(turns, offsets(session, turns), strict=True):
@@ -91,6 +95,12 @@ def as_text(session: CallSession, turns: Sequence[TranscriptTurn]) -> str:
         if turn.translation_text:
             lines.append(f"    -> ({turn.translation_language}) {turn.translation_text}")
     return "\n".join(one_line(line) for line in lines) + "\n"
+
+
+def started(session: CallSession) -> str:
+    """When the call started, in the zone of whoever downloads it (their `tz` cookie)."""
+    at = timezone.localtime(session.created_at)
+    return f"{at:%Y-%m-%d %H:%M} {at.tzname()}"
 
 
 def one_line(text: str) -> str:

@@ -19,9 +19,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
-from sessions_app import aftercall, exports, languages, links, routes, tickets
+from sessions_app import aftercall, exports, languages, links, phone, routes, tickets
 from sessions_app.access import find_session, is_supervisor, visible_sessions
 from sessions_app.inbound_facts import Inbound, facts, queue_label, queued_of, references
 from sessions_app.models import CallSession, Disposition, QueuedCall, SessionEvent
@@ -76,7 +77,12 @@ class HistoryFilter(forms.Form):
         if data.get("mode"):
             sessions = sessions.filter(mode=data["mode"])
         if code := data.get("language"):
-            sessions = sessions.filter(Q(source_language=code) | Q(target_language=code))
+            sessions = sessions.filter(
+                Q(source_language=code)
+                | Q(target_language=code)
+                | Q(detected_source_language=code)
+                | Q(detected_target_language=code)
+            )
         if data.get("agent"):
             sessions = sessions.filter(agent__username__iexact=data["agent"])
         if data.get("since"):
@@ -146,6 +152,19 @@ def session_or_404(request: HttpRequest, session_id: UUID) -> CallSession:
     return session
 
 
+def call_title(session: CallSession, inbound: Inbound | None) -> str:
+    """The call in a few words, for people and their tabs: "Call with +49 30 901820 ·
+    2 Dec 14:05", or by its agent when no customer number is known; in local time."""
+    when = date_format(timezone.localtime(session.created_at), "j M H:i")
+    if inbound:
+        return f"Call with {inbound.caller} · {when}"
+    if session.customer_number:
+        return f"Call with {phone.display(session.customer_number)} · {when}"
+    if session.agent_id:
+        return f"Call taken by {session.agent_name} · {when}"
+    return f"Call · {when}"
+
+
 @require_GET
 @login_required
 def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
@@ -162,10 +181,12 @@ def detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "event_labels": SessionEvent.LABELS,
     }
     queued = QueuedCall.objects.select_related("queue__route").filter(session=session).first()
+    inbound = facts(queued, queue=queue_label(queued)) if queued else None
     context = {
         "session": session,
+        "title": call_title(session, inbound),
         "references": references(session),
-        "inbound": facts(queued, queue=queue_label(queued)) if queued else None,
+        "inbound": inbound,
         "timeline": session.events.exclude(kind__in=TIMELINE_HIDDEN),
         "turns": session.turns.all(),
         "recordings": session.recordings.all(),

@@ -267,9 +267,18 @@ def on_segment(
 ) -> None:
     keys = ("sequence", "speaker", "language", "text", "translation")
     data = {key: envelope.data[key] for key in keys if key in envelope.data}
+    aftercall.languages_learn(session, [languages_of(data)])
     services.record_event(
         session, "transcript.segment", data, occurred(envelope), webhook_event=event
     )
+
+
+def languages_of(segment: dict) -> tuple[str, str, str]:
+    """A caption's speaker, its language and its translation's (each "" where not said)."""
+    translation = segment.get("translation")
+    translated = translation.get("language") if isinstance(translation, dict) else ""
+    said = (segment.get("speaker"), segment.get("language"), translated)
+    return tuple(value if isinstance(value, str) else "" for value in said)
 
 
 def on_transcript(

@@ -1,4 +1,9 @@
-"""`PartitionedCookies` writes the Partitioned (CHIPS) attribute on the session and CSRF cookies,
+"""The app's own middleware.
+
+`AgentTimezone` shows times in the agent's own time zone, which their browser names in the
+`tz` cookie (static/js/timezone.js): Django's "Selecting the current time zone" pattern.
+
+`PartitionedCookies` writes the Partitioned (CHIPS) attribute on the session and CSRF cookies,
 so the console works in a CRM's iframe: browsers keep third-party cookies out of cross-site
 iframes unless they are Partitioned, and Python 3.11's cookie module cannot write it.
 """
@@ -6,10 +11,14 @@ iframes unless they are Partitioned, and Python 3.11's cookie module cannot writ
 from __future__ import annotations
 
 from http.cookies import Morsel
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.deprecation import MiddlewareMixin
+
+TIMEZONE_COOKIE = "tz"
 
 
 class PartitionedMorsel(Morsel):
@@ -35,3 +44,25 @@ class PartitionedCookies(MiddlewareMixin):
             partition(response, settings.SESSION_COOKIE_NAME)
             partition(response, settings.CSRF_COOKIE_NAME)
         return response
+
+
+def browser_timezone(request: HttpRequest) -> ZoneInfo | None:
+    """The zone the browser named, if it is one the server knows (None: the default, UTC)."""
+    name = request.COOKIES.get(TIMEZONE_COOKIE, "")
+    if not name or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # unknown, or not a zone name at all
+        return None
+
+
+class AgentTimezone(MiddlewareMixin):
+    """Pages render times in the agent's zone; an unknown or missing zone means UTC."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        zone = browser_timezone(request)
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)

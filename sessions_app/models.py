@@ -184,6 +184,10 @@ class CallSession(models.Model):
     mode = models.CharField(max_length=32, choices=Mode)
     source_language = models.CharField(max_length=8, blank=True)
     target_language = models.CharField(max_length=8, blank=True)
+    # The languages Kallglot heard, for a side left to "Detect automatically" (the chosen
+    # ones above stay as asked: a repeated Start compares them).
+    detected_source_language = models.CharField(max_length=16, blank=True)
+    detected_target_language = models.CharField(max_length=16, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     route = models.ForeignKey(
         Route, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
@@ -253,6 +257,29 @@ class CallSession(models.Model):
         carrier = {"sip": "SIP"}.get(self.provider, self.provider.title())
         parts = (self.route.label if self.route else "", number, carrier)
         return " · ".join(part for part in parts if part) or "Browser only"
+
+    @property
+    def languages(self) -> str:
+        """ "en → es", with "(detected)" when Kallglot told either; "auto" while unknown."""
+        source = self.source_language or self.detected_source_language or "auto"
+        target = self.target_language or self.detected_target_language or "auto"
+        detected = (self.detected_source_language and not self.source_language) or (
+            self.detected_target_language and not self.target_language
+        )
+        return f"{source} → {target}" + (" (detected)" if detected else "")
+
+    def learn_languages(self, source: str, target: str) -> list[str]:
+        """Note the languages Kallglot heard for the sides left to detection; returns the
+        fields that changed (none once both are known)."""
+        changed = []
+        for field, chosen, heard in (
+            ("detected_source_language", self.source_language, source[:16]),
+            ("detected_target_language", self.target_language, target[:16]),
+        ):
+            if heard and not chosen and not getattr(self, field):
+                setattr(self, field, heard)
+                changed.append(field)
+        return changed
 
     @property
     def agent_name(self) -> str:
@@ -475,6 +502,7 @@ class Analysis(models.Model):
     sentiment = models.JSONField(null=True, blank=True)
     compliance = models.JSONField(null=True, blank=True)
     performance = models.JSONField(null=True, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,9 +1,9 @@
 """Personal data: purged once past its retention period, and erased for one customer on request.
 
 A customer's phone number and CRM references, what they said (transcript turns, the text of
-live captions, the summary and sentiment of an analysis, which quote and judge them), their
-recorded voice, and Kallglot's raw webhook bodies, which carry all of these, are personal
-data. Two paths remove them, and share the steps that do:
+live captions, the summary, sentiment and keywords of an analysis, which quote and judge
+them), their recorded voice, and Kallglot's raw webhook bodies, which carry all of these, are
+personal data. Two paths remove them, and share the steps that do:
 
 - `purge()`, run daily by `manage.py purge`, removes each kind once it is older than its
   RETAIN_*_DAYS setting (0 keeps that kind for ever). A call's age counts from its end (from
@@ -14,7 +14,7 @@ data. Two paths remove them, and share the steps that do:
     inbound calls (form-encoded, with the caller's number in From and Caller). The row stays,
     so a late repeat of the event is still known by its id and not applied twice. A delivery
     not applied yet keeps its body, which applying it needs; the report counts those.
-  * Transcripts: the turns, caption text and analyses' summary and sentiment of the calls
+  * Transcripts: the turns, caption text and analyses' summary, sentiment and keywords of the calls
     ended before the cutoff. Their transcript_status becomes "purged": the app does not fetch
     them again from Kallglot.
   * Recordings: the recording rows of the calls ended before the cutoff.
@@ -90,7 +90,7 @@ BATCH = 200
 FINAL = (WebhookEvent.Outcome.APPLIED, WebhookEvent.Outcome.IGNORED)
 CAPTION_TEXT = ("text", "translation")
 ANALYSIS_EVENTS = ("analysis.complete", "analysis.failed")
-ANALYSIS_TEXT = ("summary", "sentiment")
+ANALYSIS_TEXT = ("summary", "sentiment", "keywords")  # keywords are words the call said
 # Webhook events that store what the customer said, or their voice: not applied once erased.
 PERSONAL_EVENTS = (
     "transcript.segment",
@@ -253,7 +253,7 @@ def forget_transcripts(pks: Iterable[int]) -> Counter:
     events = SessionEvent.objects.filter(session__in=pks)
     captions = rewrite(captions_with_text(events), without_caption_text)
     analyses = analyses_with_text(Analysis.objects.filter(session__in=pks))
-    count = analyses.update(summary="", sentiment=None)
+    count = analyses.update(summary="", sentiment=None, keywords=[])
     rewrite(events.filter(kind__in=ANALYSIS_EVENTS), without_analysis_text)
     return Counter({"turns": turns, "captions": captions, "analyses": count})
 
@@ -264,7 +264,7 @@ def captions_with_text(events: QuerySet[SessionEvent]) -> QuerySet[SessionEvent]
 
 
 def analyses_with_text(analyses: QuerySet[Analysis]) -> QuerySet[Analysis]:
-    return analyses.exclude(summary="", sentiment__isnull=True)
+    return analyses.exclude(summary="", sentiment__isnull=True, keywords=[])
 
 
 def rewrite(events: QuerySet[SessionEvent], change: Callable[[dict], dict]) -> int:

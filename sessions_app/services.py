@@ -114,11 +114,11 @@ def check_limits(calls: QuerySet[CallSession]) -> None:
         raise LimitReached("rate_limited", message, retry_after=wait)
     open_count = calls.open().count()
     if open_count >= settings.MAX_LIVE_SESSIONS_PER_AGENT:
-        # The console lists the counted calls on load, each with an End button (open_calls).
+        # The refusal names the counted calls (api.with_open_calls): the console lists them
+        # with it, each with an End button, as it lists them on load (open_calls).
         message = (
-            f"You already have {open_count} open calls. End one before starting another:"
-            " reload this page to list them, each with End it (or end one from its page"
-            " in History)."
+            f"You already have {open_count} open calls. End one before starting another"
+            " (or end one from its page in History)."
         )
         raise LimitReached("too_many_live_sessions", message, retry_after=30)
 
@@ -295,7 +295,12 @@ def session_sync(
             started(session, upstream.started_at, webhook_event)
         if upstream.status == "ended":
             ended(session, upstream, reason or upstream.end_reason or "", actor, webhook_event)
+        # A call left to detect its languages: Kallglot may name the ones it heard.
+        heard = (upstream.source_language or "", upstream.target_language or "")
+        learned = session.learn_languages(*heard)
         session.save()
+    if learned:
+        relay.board_changed()
     return session
 
 

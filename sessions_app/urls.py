@@ -19,7 +19,7 @@ from sessions_app import (
 
 urlpatterns = [
     path("", views.console, name="console"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.SignIn.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/sessions", api.sessions_create, name="api-sessions"),
     path("api/sessions/abandon", api.sessions_abandon, name="api-sessions-abandon"),

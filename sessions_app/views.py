@@ -1,16 +1,29 @@
-"""Pages for agents: the console (everything else is JSON in api.py)."""
+"""Pages for agents: sign-in and the console (everything else is JSON in api.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from sessions_app import agent_api, agents, api, languages, links, phone, routes, services
+from sessions_app.access import is_supervisor
 from sessions_app.models import CallSession, SessionEvent
 from sessions_app.validation import CRM_FIELDS
+
+
+class SignIn(LoginView):
+    """Django's sign-in; without a `next`, supervisors land on their board, agents on the
+    console (LOGIN_REDIRECT_URL)."""
+
+    def get_default_redirect_url(self) -> str:
+        if is_supervisor(self.request.user):
+            return reverse("board")
+        return super().get_default_redirect_url()
 
 
 def prefill(request: HttpRequest) -> dict:

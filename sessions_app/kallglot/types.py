@@ -114,6 +114,8 @@ class Analysis:
     sentiment: dict[str, Any] | None = None
     compliance: dict[str, Any] | None = None
     performance: dict[str, Any] | None = None
+    # Not in Kallglot's documented result although `include` accepts it: a list of words.
+    keywords: tuple[str, ...] = ()
     error: str | None = None
     created_at: datetime | None = None
     completed_at: datetime | None = None
@@ -222,10 +224,18 @@ def parse_analysis(data: Any) -> Analysis:
         sentiment=_dict(data, "sentiment") or _dict(results, "sentiment"),
         compliance=_dict(data, "compliance") or _dict(results, "compliance"),
         performance=_dict(data, "performance"),
+        keywords=_keywords(data.get("keywords")),
         error=_str(data, "error"),
         created_at=_datetime(data, "created_at"),
         completed_at=_datetime(data, "completed_at"),
     )
+
+
+def _keywords(value: Any) -> tuple[str, ...]:
+    """Words, at most 50 of up to 100 characters; anything else is no keywords."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(word[:100] for word in value if isinstance(word, str) and word)[:50]
 
 
 def _stream(value: Any) -> Stream | None:

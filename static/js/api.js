@@ -1,11 +1,12 @@
 // The app's own JSON API (design.md §3), with CSRF and its {"error": {code, message}} envelope.
 
 export class ApiError extends Error {
-  constructor(status, { code = "error", message = "", param = null } = {}, retryAfter = null) {
+  constructor(status, { code = "error", message = "", param = null, open_calls = null } = {}, retryAfter = null) {
     super(message || `The server answered with status ${status}. Try again in a moment.`);
     this.status = status;
     this.code = code;
     this.param = param;
+    this.openCalls = open_calls; // a refusal for too many open calls names them
     this.retryAfter = retryAfter;
     // Worth repeating the same request: no answer at all, or the service is briefly unavailable.
     this.retryable = status === 0 || status === 502 || status === 503;

@@ -1,5 +1,7 @@
 // The supervisors' live board: the queues and the agents, open calls, their status as it
 // changes, captions of one call.
+import { durationSince } from "./duration.js";
+
 const config = JSON.parse(document.getElementById("board-config").textContent);
 const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
 const rows = document.getElementById("board-rows");
@@ -20,14 +22,8 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-// "m:ss" from an ISO time until now.
-function elapsed(since) {
-  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-}
-
 function duration(call) {
-  return call.started_at ? elapsed(call.started_at) : "not live yet";
+  return call.started_at ? durationSince(call.started_at) : "not live yet";
 }
 
 const CUSTOMER = { ringing: "ringing", connected: "customer on the line", hung_up: "customer hung up" };
@@ -49,7 +45,7 @@ function render(call) {
   const row = el("tr", { "data-session": call.id, "data-status": call.status },
     el("td", {}, call.agent || "—"), el("td", {}, el("span", { class: `status status--${call.agent ? call.status : "waiting"}` }, status)),
     el("td", {}, line(call)),
-    el("td", {}, `${call.source_language || "auto"} → ${call.target_language || "auto"}`),
+    el("td", {}, call.languages),
     el("td", {}, context), el("td", { class: "board__duration" }, duration(call)), el("td", {}, watch, " ", end));
   const old = rows.querySelector(`[data-session="${call.id}"]`);
   if (old) old.replaceWith(row); else rows.append(row);
@@ -65,6 +61,7 @@ function remove(id) {
   ended.add(id);
   calls.delete(id);
   rows.querySelector(`[data-session="${id}"]`)?.remove();
+  rows.querySelector(`[data-error-for="${id}"]`)?.remove();
   refreshCount();
 }
 
@@ -129,14 +126,25 @@ function watchCall(id) {
 
 async function endCall(call, button) {
   button.disabled = true;
+  showEndError(call.id, "");
   const response = await fetch(config.end_url.replace("{id}", call.id), { method: "POST", headers: { "X-CSRFToken": csrfToken } });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     button.disabled = false;
-    button.textContent = body.error ? `Retry end (${body.error.message})` : "Retry end";
+    button.textContent = "Retry end";
+    showEndError(call.id, body.error ? body.error.message : "The call could not be ended. Try again.");
     return;
   }
   remove(call.id);
+}
+
+// Why End failed, on a line of its own under the call's row (the row is redrawn on events).
+function showEndError(id, message) {
+  rows.querySelector(`[data-error-for="${id}"]`)?.remove();
+  const row = rows.querySelector(`[data-session="${id}"]`);
+  if (!row || !message) return;
+  const text = el("td", { colspan: String(row.children.length), role: "alert", class: "notice--error" }, message);
+  row.after(el("tr", { class: "board__error", "data-error-for": id }, text));
 }
 
 // The open calls as the server has them now: rows that changed are drawn again, calls no
@@ -161,7 +169,7 @@ function showQueues(queues) {
   queueRows.replaceChildren(...queues.map((queue) => el("tr", { "data-queue": String(queue.id) },
     el("th", { scope: "row" }, queue.label),
     cell(String(queue.waiting), { class: "board__number" }),
-    cell(queue.since ? elapsed(queue.since) : "—", { class: "board__ticking", "data-since": queue.since || "" }),
+    cell(queue.since ? durationSince(queue.since) : "—", { class: "board__ticking", "data-since": queue.since || "" }),
     cell(String(queue.missed_today), { class: "board__number" }))));
   document.getElementById("queues-empty").hidden = queues.length > 0;
 }
@@ -170,7 +178,7 @@ function showAgents(agents) {
   agentRows.replaceChildren(...agents.map((agent) => el("tr", { "data-agent": agent.name, "data-state": agent.state, "data-present": String(agent.present) },
     el("th", { scope: "row" }, agent.name),
     cell(el("span", { class: `status status--${agent.state}` }, agent.state_label)),
-    cell(elapsed(agent.since), { class: "board__ticking", "data-since": agent.since }),
+    cell(durationSince(agent.since), { class: "board__ticking", "data-since": agent.since }),
     cell(agent.languages.join(", ") || "—"),
     cell(agent.present ? "open" : "offline", { class: agent.present ? "" : "muted" }))));
   document.getElementById("agents-empty").hidden = agents.length > 0;
@@ -221,7 +229,7 @@ setInterval(() => {
     if (call) row.querySelector(".board__duration").textContent = duration(call);
   }
   for (const ticking of document.querySelectorAll(".board__ticking[data-since]:not([data-since=''])")) {
-    ticking.textContent = elapsed(ticking.dataset.since);
+    ticking.textContent = durationSince(ticking.dataset.since);
   }
 }, 1000);
 connect(config.socket);

@@ -11,6 +11,7 @@
 import { Api } from "./api.js";
 import { Captions, captionSize } from "./captions.js";
 import { openDesk } from "./desk.js";
+import { durationSince } from "./duration.js";
 import { connectHost } from "./embed.js";
 import { openMicrophone } from "./mic.js";
 import { Playback } from "./playback.js";
@@ -84,6 +85,7 @@ const ui = {
   unheld: $("unheld"),
   unheldText: $("unheld-text"),
   takeHere: $("take-here"),
+  languages: $("call-languages"),
 };
 const captions = new Captions($("captions"), {
   empty: $("captions-empty"),
@@ -98,6 +100,7 @@ let call = null; // the current (or last) call: session, stream, mic, playback, 
 let muted = false;
 let focusLost = false; // a disabled control dropped the keyboard focus; see moveFocus()
 let blockedUntil = 0; // after a 429, Start waits for Retry-After
+let blockClock = null; // counts that wait down on Start
 let signedOut = false; // after a 401, Start reloads: sign-in, then back here
 let status = null; // the status socket of the current (or last) call
 let statusState = "closed";
@@ -148,6 +151,8 @@ function render() {
   ui.start.disabled = IN_CALL.has(state) || Date.now() < blockedUntil;
   const idleLabel = dialRoute() ? "Dial" : "Start call";
   ui.start.textContent = signedOut ? "Reload" : open ? RESUME_LABELS[state] : START_LABELS[state] || idleLabel;
+  const wait = Math.ceil((blockedUntil - Date.now()) / 1000);
+  if (wait > 0 && !IN_CALL.has(state)) ui.start.textContent += ` (${wait} s)`;
   ui.end.textContent = call && call.dialling ? "Cancel call" : "End call";
   ui.end.disabled = !(state === "connecting" || state === "live" || open);
   ui.mute.disabled = !["starting", "connecting", "live"].includes(state);
@@ -206,9 +211,12 @@ async function begin(choices, context) {
     session = await api.createSession(sessionRequest(choices), call.key);
   } catch (error) {
     if (error.retryAfter) blockUntil(error.retryAfter);
-    return fail(error.message, error.code);
+    fail(error.message, error.code);
+    if (error.openCalls && error.openCalls.length) listOpenCalls(error.openCalls);
+    return;
   }
   rememberChoices();
+  clearContext();
   if (session.dial) ui.dial.value = session.dial.display;
   goLive(session);
 }
@@ -233,6 +241,7 @@ async function answer(offer) {
   pick(ui.mode, session.mode); // the form shows the call's settings, as after Start
   pick(ui.source, session.source_language || "");
   pick(ui.target, session.target_language || "");
+  clearContext();
   goLive(session);
   return true;
 }
@@ -248,6 +257,7 @@ async function prepare(key) {
   showCustomer("");
   ui.bridge.hidden = true;
   ui.callInfo.textContent = "";
+  ui.languages.textContent = "";
   counters.framesSent = counters.framesMuted = counters.bytesSent = 0;
   call = { key, session: null, over: false, startedAt: null, reconnects: 0, context: new AudioContext() };
   call.playback = new Playback(call.context);
@@ -351,6 +361,13 @@ function metadataInputs() {
   return ui.form.querySelectorAll("[data-metadata]");
 }
 
+// CRM references belong to one call: once a call is made with them they are cleared, and the
+// next call has the CRM's next ones (or none). A reference typed by hand belonged to that call.
+function clearContext() {
+  extraContext = {};
+  for (const input of metadataInputs()) input.value = "";
+}
+
 // The host page's CRM context for the next call: into the form where it has a field.
 function setContext(metadata) {
   extraContext = { ...metadata };
@@ -437,9 +454,25 @@ function brief() {
   return { id, kallglot_id, external_call_id: (metadata || {}).external_call_id || null };
 }
 
+// Start stays disabled for Retry-After, counting the seconds down on its label.
 function blockUntil(seconds) {
   blockedUntil = Date.now() + seconds * 1000;
-  setTimeout(render, seconds * 1000 + 50);
+  clearInterval(blockClock);
+  blockClock = setInterval(() => {
+    if (Date.now() >= blockedUntil) clearInterval(blockClock);
+    render();
+  }, 1000);
+}
+
+// A Start refused for too many open calls lists them, each with End it (loaded only then);
+// ending one frees Start.
+async function listOpenCalls(calls) {
+  const { listCalls } = await import("./open-calls.js");
+  listCalls(ui.alert, calls, api, () => {
+    blockedUntil = 0;
+    render();
+    if (document.activeElement === document.body) ui.start.focus();
+  });
 }
 
 // --- the stream ---
@@ -478,11 +511,23 @@ function onReady() {
 function onMessage(message) {
   if (message.type === "transcript.partial" || message.type === "transcript.final") {
     captions.show(message);
+    if (message.type === "transcript.final") showLanguages(message);
   } else if (message.type === "audio.output" && message.audio) {
     call.playback.enqueue(message.audio);
   } else if (message.type === "session.error") {
     showAlert(message.message || "The translation service reported a problem.", "warning");
   }
+}
+
+// A call left to detect its languages: the ones its captions name.
+function showLanguages({ speaker, language, translation }) {
+  const { source_language: source, target_language: target } = call.session || {};
+  if (!["agent", "customer"].includes(speaker)) return;
+  const heard = (call.heard ||= {});
+  heard[speaker] ||= language;
+  heard[speaker === "agent" ? "customer" : "agent"] ||= translation && translation.language;
+  const name = (code) => (config.languages.find((known) => known.code === code) || { name: code || "…" }).name;
+  if (!(source && target)) ui.languages.textContent = `Languages: ${name(source || heard.agent)} → ${name(target || heard.customer)} (detected)`;
 }
 
 function sendFrame(bytes, timestampMs) {
@@ -664,9 +709,7 @@ function showLevel(level) {
 function showDuration() {
   if (!call || !call.startedAt) return;
   const until = call.over && call.endedAt ? call.endedAt : Date.now();
-  const seconds = Math.floor((until - call.startedAt) / 1000);
-  const minutes = Math.floor(seconds / 60);
-  ui.timer.textContent = `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+  ui.timer.textContent = durationSince(call.startedAt, until);
 }
 
 function fillSelect(select, options, chosen) {

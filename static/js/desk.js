@@ -4,6 +4,7 @@
 // `take` (console.js), which goes live with it as after Start.
 
 import { openAgentSocket } from "./agent-socket.js";
+import { durationSince } from "./duration.js";
 
 const RING_EVERY_MS = 2500;
 
@@ -13,10 +14,9 @@ export function secondsUntil(at, most, now = Date.now()) {
   return Math.max(0, Math.min(most, Number.isNaN(left) ? most : left));
 }
 
-// "mm:ss" of whole seconds since `since` (ISO time).
+// "m:ss" since `since` (ISO time), as every duration reads (duration.js).
 export function clock(since, now = Date.now()) {
-  const seconds = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
-  return `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+  return durationSince(since, now);
 }
 
 export function openDesk({ api, config, take, page, onOpen, onCall }) {

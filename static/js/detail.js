@@ -1,5 +1,6 @@
 // A call's detail page: live timeline, recordings and analysis results without reloading.
 import { Api } from "./api.js";
+import { duration } from "./duration.js";
 import { endButton } from "./end-button.js";
 import { openStatusSocket } from "./status-socket.js";
 
@@ -20,7 +21,7 @@ function addToTimeline(event) {
   const at = new Date(event.at);
   const label = config.event_labels[event.kind] || event.kind;
   timeline.append(el("li", { "data-seq": String(event.seq), "data-kind": event.kind },
-    el("time", { datetime: event.at }, at.toISOString().slice(11, 19)), " ", el("span", {}, label)));
+    el("time", { datetime: event.at }, at.toLocaleTimeString([], { hour12: false })), " ", el("span", {}, label)));
 }
 
 function showRecording(data) {
@@ -28,13 +29,20 @@ function showRecording(data) {
   document.getElementById("recordings-empty")?.remove();
   const item = el("li");
   if (data.status === "ready") {
-    const length = data.duration_seconds == null ? "" : `${data.duration_seconds.toFixed(1)} s`;
+    const length = data.duration_seconds == null ? "" : duration(data.duration_seconds);
     item.append(el("audio", { controls: "", preload: "metadata", src: data.audio_url }), " ",
       el("span", {}, length), " ", el("a", { href: data.audio_url, download: "" }, "Download"));
   } else {
     item.append(el("span", { class: "notice notice--error" }, "This recording could not be made."));
   }
   list.append(item);
+}
+
+// Kallglot's performance score is a fraction from 0 to 1: shown out of 100, as the server's
+// `score` filter (sessions_app/templatetags/calls.py) writes it.
+function score(value) {
+  if (typeof value === "number" && value >= 0 && value <= 1) return `${Math.round(value * 100)} / 100`;
+  return String(value);
 }
 
 function analysisCard(analysis) {
@@ -46,7 +54,13 @@ function analysisCard(analysis) {
     if (analysis.summary) add("Summary", analysis.summary);
     for (const [who, value] of Object.entries(analysis.sentiment || {})) add(`Sentiment (${who})`, value);
     if (analysis.compliance) add("Compliance", [analysis.compliance.status, ...(analysis.compliance.flags || [])].join(", "));
-    if (analysis.performance) add("Performance score", analysis.performance.score);
+    if (analysis.performance) {
+      facts.append(el("dt", {}, "Performance"), el("dd", { class: "analysis__score" }, score(analysis.performance.score)));
+    }
+    if (analysis.keywords && analysis.keywords.length) {
+      facts.append(el("dt", {}, "Keywords"), el("dd", { class: "analysis__keywords" },
+        ...analysis.keywords.map((word) => el("span", { class: "keyword" }, word))));
+    }
     card.append(facts);
   } else if (analysis.status === "failed") {
     card.append(el("p", { class: "notice notice--error" }, `The analysis failed: ${analysis.error || "no reason given"}`));

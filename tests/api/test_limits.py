@@ -34,6 +34,7 @@ def test_it_limits_how_many_calls_an_agent_starts_per_minute(sandbox, alice, bob
 
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "rate_limited"
+    assert "open_calls" not in response.json()["error"]  # they would not help
     assert 1 <= int(response["Retry-After"]) <= 60
     assert create(client_for(bob), "a").status_code == 201
     assert len(sandbox.sessions()) == 3
@@ -55,7 +56,17 @@ def test_it_limits_open_calls_per_agent(sandbox, alice, settings):
     refused = create(client, "b")
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "too_many_live_sessions"
-    assert "reload this page to list them" in refused.json()["error"]["message"]
+    assert "reload" not in refused.json()["error"]["message"]
+    assert refused.json()["error"]["open_calls"] == [
+        {
+            "id": first["id"],
+            "kallglot_id": first["kallglot_id"],
+            "started_at": CallSession.objects.get(
+                kallglot_id=first["kallglot_id"]
+            ).created_at.isoformat(),
+            "detail_url": f"/sessions/{first['id']}/",
+        }
+    ]
     assert refused["Retry-After"]
 
     client.post(f"/api/sessions/{first['id']}/end")

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from sessions_app.models import Analysis, CallSession, Recording, SessionEvent
+from sessions_app.templatetags.calls import score
 from tests.conftest import SandboxControl
 from tests.e2e.pages import FRAME_S, ConsolePage, poll
 
@@ -56,7 +57,7 @@ def test_it_shows_a_finished_call(console: ConsolePage, app_webhooks: SandboxCon
     assert f"with {agents} agent and {customers} customer turns" in analysis.summary
     assert facts["Sentiment (agent)"] == analysis.sentiment["agent"]
     assert facts["Sentiment (customer)"] == analysis.sentiment["customer"]
-    assert facts["Performance score"] == str(analysis.performance["score"])
+    assert facts["Performance"] == score(analysis.performance["score"])  # "86 / 100"
     assert page.locator("#analyses .analysis").count() == 1
     added = page.locator("#timeline li[data-kind='analysis.complete']")
     assert added.count() == 1

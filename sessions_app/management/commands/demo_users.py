@@ -1,4 +1,5 @@
-"""Create the demo agent and supervisor if absent, and print their logins; in sandbox mode,
+"""Create the demo agent and supervisor if absent, and print their logins and the pages they
+sign in to (at APP_BASE_URL, which bin/serve sets to the address it serves); in sandbox mode,
 also the demo telephony routes (on the numbers and connections the sandbox knows), the queue
 of the centre's own Twilio number, and the wrap-up dispositions."""
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from sessions_app.models import AgentProfile, Disposition, Queue, Route
 
@@ -56,8 +58,17 @@ class Command(BaseCommand):
                 AgentProfile.objects.get_or_create(user=user, defaults={"languages": "en,de"})
             state = "created" if created else "exists, password unchanged"
             self.stdout.write(f"demo login: {username} / {password}  ({state})")
+        self.pages()
         if settings.KALLGLOT_SANDBOX:
             self.demo_telephony()
+
+    def pages(self) -> None:
+        for name, url, who in (
+            ("console", reverse("console"), "agents"),
+            ("board", reverse("board"), "supervisors"),
+            ("admin", reverse("admin:index"), "supervisors"),
+        ):
+            self.stdout.write(f"{name}: {settings.APP_BASE_URL}{url}  ({who})")
 
     def demo_telephony(self) -> None:
         if not Route.objects.exists():
