@@ -115,6 +115,19 @@ def lost(result: object) -> str:
     return ""
 
 
+class EndReasonFilter(admin.SimpleListFilter):
+    """Calls by why they ended, in words (e.g. every call Kallglot no longer knew)."""
+
+    title = "why it ended"
+    parameter_name = "end_reason"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return list(end_reasons.WORDS.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(end_reason=self.value()) if self.value() else queryset
+
+
 @admin.register(Route)
 class RouteAdmin(admin.ModelAdmin):
     """The centre's telephony routes, changed here without a deploy."""
@@ -173,6 +186,7 @@ class CallSessionAdmin(ChangedByActions):
     )
     list_filter = (
         "status",
+        EndReasonFilter,
         "route",
         "disposition",
         "mode",

@@ -69,3 +69,18 @@ def test_the_list_and_the_page_say_why_a_call_ended(charlie, forgotten):
     assert "Kallglot no longer knew this call" in listed
     assert "Why it ended" in page
     assert "Kallglot no longer knew this call" in page
+
+
+def test_the_list_filters_calls_by_why_they_ended(charlie, forgotten, alice):
+    other = CallSession.objects.create(
+        kallglot_id="sess_other", agent=alice, mode="ai_agent", status="ended"
+    )
+    client = client_for(charlie)
+    act(client, "callsession", "refresh_from_kallglot", [forgotten.pk])
+
+    listed = client.get("/admin/sessions_app/callsession/").content.decode()
+    response = client.get("/admin/sessions_app/callsession/?end_reason=upstream_lost")
+
+    assert 'href="?end_reason=upstream_lost"' in listed  # offered in the filters, in words
+    assert list(response.context["cl"].result_list) == [forgotten]
+    assert other not in response.context["cl"].result_list
