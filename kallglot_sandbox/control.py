@@ -2,6 +2,7 @@
 
 Tests drive the sandbox through it instead of reaching into its memory, so the same calls
 work against a sandbox in another process (`manage.py runsandbox`). Same API key as REST.
+`sessions/<id>/forget` plays Kallglot losing one call in a restart that lost its state.
 It also stands in for the other end of a phone call: `sessions/<id>/customer` connects or
 hangs up the caller's leg, as a PBX bridging a SIP call or a caller putting the phone down, and
 `sip/bridge` is the PBX bridging a call to the bridge URI `sip:<session id>@sip.kallglot.com`.
@@ -136,6 +137,13 @@ async def session_customer(call: Call, session_id: str) -> HttpResponse:
     if call.request.method == "POST":
         _act_on_leg(session, (call.json() or {}).get("action"))
     return JsonResponse(_customer_body(session))
+
+
+@endpoint(None, "POST")
+async def session_forget(call: Call, session_id: str) -> HttpResponse:
+    """Kallglot losing one call (a restart that lost its state): 404 for it from now on."""
+    await lifecycle.forget(get_session(session_id))
+    return JsonResponse({"session_id": session_id, "forgotten": True})
 
 
 def _act_on_leg(session: Session, action: Any) -> None:

@@ -233,6 +233,19 @@ def rearm_idle_timers() -> None:
             _arm_idle_timer(session)
 
 
+async def forget(session: Session) -> None:
+    """Lose one session as Kallglot would in a restart that lost its state: its streams close
+    with no `session.ended` before (1000: Daphne sends no 1001 or 1006), and every later
+    request about it answers 404."""
+    if session.idle_timer is not None:
+        session.idle_timer.cancel()
+    session.conversation.stop()
+    store.sessions.pop(session.id, None)
+    for token in [t for t in store.tokens.values() if t.session_id == session.id]:
+        store.tokens.pop(token.token, None)
+    await close_streams(session, None, 1000, "service_restart")
+
+
 async def reset() -> None:
     """Close every open stream, cancel background work and forget all state."""
     for session in list(store.sessions.values()):

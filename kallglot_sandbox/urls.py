@@ -31,6 +31,11 @@ urlpatterns = [
         control.session_customer,
         name="control-customer",
     ),
+    path(
+        "_control/sessions/<str:session_id>/forget",
+        control.session_forget,
+        name="control-forget",
+    ),
     path("_control/webhooks", control.webhook_log, name="control-webhooks"),
     path("_control/webhooks/storm", storm.storm, name="control-storm"),
     path("_control/twilio/calls", twilio_control.calls, name="control-twilio-calls"),

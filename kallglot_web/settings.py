@@ -101,6 +101,9 @@ SESSION_CREATE_PER_MINUTE = env.int("SESSION_CREATE_PER_MINUTE", default=10)
 MAX_LIVE_SESSIONS_PER_AGENT = env.int("MAX_LIVE_SESSIONS_PER_AGENT", default=3)
 # A customer who hangs up ends the call after this many seconds unless the leg comes back.
 CUSTOMER_HANGUP_GRACE = env.float("CUSTOMER_HANGUP_GRACE", default=15.0)
+# The console stops reconnecting a call's stream after this many seconds without it and says
+# so (the call may still be open: Reconnect or End); its status socket then retries slowly.
+CONSOLE_RECONNECT_LIMIT = env.float("CONSOLE_RECONNECT_LIMIT", default=45.0)
 # Inbound calls (sessions_app/inbound.py, queues.py). The centre's Twilio auth token signs
 # Twilio's webhooks to the app; without it they are all refused (403).
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")

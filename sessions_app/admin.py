@@ -11,9 +11,10 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from sessions_app import aftercall, ingest, languages, phone, routes, services
+from sessions_app import aftercall, end_reasons, ingest, languages, phone, routes, services
 from sessions_app.erasure_admin import ErasureRecordAdmin, erase_customers
 from sessions_app.exceptions import CallError
 from sessions_app.integration_admin import register as register_integrations
@@ -108,12 +109,32 @@ def per_row(
     """Run an upstream action on each row and report each one's success or error."""
     for session in queryset:
         try:
-            act(session)
+            result = act(session)
         except CallError as exc:
             message = f"{session.kallglot_id}: {verb} failed: {exc.message}"
             modeladmin.message_user(request, message, messages.ERROR)
         else:
-            modeladmin.message_user(request, f"{session.kallglot_id}: {verb} done.")
+            modeladmin.message_user(request, f"{session.kallglot_id}: {verb} done{lost(result)}.")
+
+
+def lost(result: object) -> str:
+    """What an action found when Kallglot answered 404: the call is closed here."""
+    if isinstance(result, CallSession) and result.end_reason == end_reasons.UPSTREAM_LOST:
+        return ": Kallglot no longer knew this call, so it is closed here"
+    return ""
+
+
+class EndReasonFilter(admin.SimpleListFilter):
+    """Calls by why they ended, in words (e.g. every call Kallglot no longer knew)."""
+
+    title = "why it ended"
+    parameter_name = "end_reason"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return list(end_reasons.WORDS.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(end_reason=self.value()) if self.value() else queryset
 
 
 @admin.register(Route)
@@ -196,11 +217,13 @@ class CallSessionAdmin(ChangedByActions):
         "languages",
         "created_at",
         "duration",
+        "ended_because",
         "crm_reference",
         "disposition",
     )
     list_filter = (
         "status",
+        EndReasonFilter,
         "route",
         "disposition",
         "mode",
@@ -239,6 +262,7 @@ class CallSessionAdmin(ChangedByActions):
         "ended_at",
         "duration_seconds",
         "end_reason",
+        "ended_because",
         "upstream_request_id",
         "idempotency_key",
         "last_event_seq",
@@ -282,15 +306,30 @@ class CallSessionAdmin(ChangedByActions):
     def crm_reference(self, session: CallSession) -> str:
         return ", ".join(f"{key}: {value}" for key, value in session.metadata.items()) or "-"
 
+    @admin.display(description="Why it ended")
+    def ended_because(self, session: CallSession) -> str:
+        return session.end_reason_words or "-"
+
     @admin.action(description="End the call upstream", permissions=["change"])
-    def end_upstream(self, request: HttpRequest, queryset: QuerySet) -> None:
-        per_row(
+    def end_upstream(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        """End each selected call, once confirmed on a page that lists them."""
+        if request.POST.get("confirm") != "yes":
+            return self.end_confirmation(request, queryset)
+        return per_row(
             self,
             request,
             queryset,
             "end",
             lambda s: services.session_end(session=s, actor=request.user),
         )
+
+    def end_confirmation(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse:
+        context = self.admin_site.each_context(request) | {
+            "title": "End these calls?",
+            "opts": self.opts,
+            "calls": list(queryset.select_related("agent")),
+        }
+        return TemplateResponse(request, "admin/sessions_app/end_confirmation.html", context)
 
     @admin.action(description="Refresh from Kallglot", permissions=["change"])
     def refresh_from_kallglot(self, request: HttpRequest, queryset: QuerySet) -> None:

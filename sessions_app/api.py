@@ -93,6 +93,7 @@ def session_json(session: CallSession, request: HttpRequest) -> dict:
         "ended_at": session.ended_at.isoformat() if session.ended_at else None,
         "duration_seconds": session.duration_seconds,
         "end_reason": session.end_reason or None,
+        "end_reason_label": session.end_reason_words or None,
         "last_event_seq": session.last_event_seq,
         "wrap_up": wrap_up_json(session),
         "status_socket": tickets.status_socket(request, public_id),

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from sessions_app import phone
+from sessions_app import end_reasons, phone
 
 # A call not ended after this long was ended by Kallglot's idle timeout long ago: it no
 # longer counts as open, whatever its row still says.
@@ -285,6 +285,11 @@ class CallSession(models.Model):
     def agent_name(self) -> str:
         """Who took the call; an inbound call nobody accepted has no agent."""
         return self.agent.get_username() if self.agent_id else ""
+
+    @property
+    def end_reason_words(self) -> str:
+        """Why the call ended, in words (sessions_app.end_reasons)."""
+        return end_reasons.words(self.end_reason)
 
     @property
     def reservation_expired(self) -> bool:

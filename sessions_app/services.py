@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sessions_app import queues, relay
+from sessions_app import end_reasons, queues, relay
 from sessions_app.exceptions import (
     CallEnded,
     CallError,
@@ -242,6 +242,9 @@ def session_stream(*, session: CallSession) -> Stream:
     try:
         upstream = get_client().get_session(session.kallglot_id)
     except KallglotError as exc:
+        if exc.status == 404:
+            session_lost(session=session, exc=exc)
+            raise ended_error() from exc
         raise agent_error(exc) from exc
     if upstream.status == "ended" or upstream.stream is None:
         session_sync(session=session, upstream=upstream)
@@ -264,9 +267,13 @@ def session_end(
     *,
     session: CallSession,
     actor: AbstractBaseUser | None = None,
-    reason: str = "ended_by_user",
+    reason: str = "",
 ) -> CallSession:
-    """End upstream, then record it; repeating it on an ended session changes nothing."""
+    """End upstream, then record it; repeating it on an ended session changes nothing.
+
+    Without a `reason`, the reason says who ended it (end_reasons.for_actor). A call Kallglot
+    no longer knows is closed here: nobody could ever end it otherwise.
+    """
     if session.is_ended:
         return session
     try:
@@ -274,8 +281,29 @@ def session_end(
             session.kallglot_id, idempotency_key=f"end:{session.kallglot_id}"
         )
     except KallglotError as exc:
+        if exc.status == 404:
+            return session_lost(session=session, exc=exc, actor=actor)
         raise agent_error(exc) from exc
+    reason = reason or end_reasons.for_actor(session, actor)
     return session_sync(session=session, upstream=upstream, actor=actor, reason=reason)
+
+
+def session_lost(
+    *, session: CallSession, exc: KallglotError, actor: AbstractBaseUser | None = None
+) -> CallSession:
+    """Close here a call Kallglot answers 404 for (it lost it, say in a restart).
+
+    Left open, it would stay live on the board and count against the agent's limits for ever.
+    """
+    logger.warning(
+        "Kallglot no longer knows call %s (request %s): closed here",
+        session.kallglot_id,
+        exc.request_id,
+    )
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().get(pk=session.pk)
+        ended(session, None, None, end_reasons.UPSTREAM_LOST, actor)
+    return session
 
 
 def session_sync(
@@ -294,7 +322,9 @@ def session_sync(
         if upstream.status == "active" or upstream.started_at:
             started(session, upstream.started_at, webhook_event)
         if upstream.status == "ended":
-            ended(session, upstream, reason or upstream.end_reason or "", actor, webhook_event)
+            reason = reason or upstream.end_reason or ""
+            at, duration = upstream.ended_at, upstream.duration_seconds
+            ended(session, at, duration, reason, actor, webhook_event)
         # A call left to detect its languages: Kallglot may name the ones it heard.
         heard = (upstream.source_language or "", upstream.target_language or "")
         learned = session.learn_languages(*heard)
@@ -317,19 +347,26 @@ def started(
 
 def ended(
     session: CallSession,
-    upstream: UpstreamSession,
+    at: datetime | None,
+    duration: float | None,
     reason: str,
     actor: AbstractBaseUser | None,
     webhook_event: WebhookEvent | None = None,
 ) -> None:
-    if session.mark_ended(upstream.ended_at, upstream.duration_seconds, reason):
+    """Mark the (locked) row ended once and record `session.ended`, saying who when a person
+    ended it."""
+    if session.mark_ended(at, duration, reason):
         session.save()
         queues.session_ended(session)
+        by = end_reasons.display_name(actor) if actor is not None else ""
         data = {
             "status": session.status,
             "duration_seconds": session.duration_seconds,
             "reason": session.end_reason,
+            "label": end_reasons.words(session.end_reason, by),
         }
+        if by:
+            data["by"] = by
         record_event(
             session,
             "session.ended",
@@ -405,9 +442,16 @@ def session_refresh(*, session: CallSession, actor: AbstractBaseUser | None = No
     try:
         upstream = get_client().get_session(session.kallglot_id)
     except KallglotError as exc:
-        raise agent_error(exc) from exc
+        if exc.status != 404:
+            raise agent_error(exc) from exc
+        lost = exc
+    else:
+        lost = None
     with transaction.atomic():
-        session = session_sync(session=session, upstream=upstream)
+        if lost is not None:
+            session = session_lost(session=session, exc=lost, actor=actor)
+        else:
+            session = session_sync(session=session, upstream=upstream)
         if actor is not None:
             record_event(session, "action.refresh", {"status": session.status}, actor=actor)
     return session

@@ -62,6 +62,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "event_labels": SessionEvent.LABELS,
         "routes": [routes.route_json(route) for route in routes.offered_routes()],
         "hangup_grace": settings.CUSTOMER_HANGUP_GRACE,
+        "reconnect_limit": settings.CONSOLE_RECONNECT_LIMIT,
         # Inbound calls (desk.js): the outcomes a call is filed under, the socket's heartbeat,
         # and in sandbox mode the numbers a simulated caller may dial.
         "dispositions": agent_api.dispositions_json(),

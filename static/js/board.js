@@ -39,7 +39,7 @@ function render(call) {
   const watch = el("button", { type: "button", class: "button button--quiet" }, "Watch captions");
   watch.addEventListener("click", () => watchCall(call.id));
   const end = el("button", { type: "button", class: "button button--danger" }, "End call");
-  end.addEventListener("click", () => endCall(call, end));
+  end.addEventListener("click", () => askToEnd(call));
   // An inbound call waiting in its queue has no agent yet.
   const status = call.agent ? (call.status === "active" ? "live" : call.status) : "waiting";
   const row = el("tr", { "data-session": call.id, "data-status": call.status },
@@ -95,7 +95,7 @@ function onEvent(event) {
     return gone ? null : addUnknown(event);
   }
   if (event.kind === "session.started") { call.status = "active"; call.started_at = call.started_at || event.at; }
-  if (event.kind === "session.ended") return remove(event.session_id);
+  if (event.kind === "session.ended") return showEnded(call, event.data.label);
   if (event.kind.startsWith("session.provider.")) call.customer = event.data.customer;
   // A customer the agent dialled: dialling, ringing, answered… in the server's words.
   if (event.kind.startsWith("call.")) call.dialled = event.data.label;
@@ -124,27 +124,55 @@ function watchCall(id) {
   socket.send(JSON.stringify({ type: "watch", session_id: id }));
 }
 
-async function endCall(call, button) {
-  button.disabled = true;
-  showEndError(call.id, "");
-  const response = await fetch(config.end_url.replace("{id}", call.id), { method: "POST", headers: { "X-CSRFToken": csrfToken } });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    button.disabled = false;
-    button.textContent = "Retry end";
-    showEndError(call.id, body.error ? body.error.message : "The call could not be ended. Try again.");
-    return;
-  }
-  remove(call.id);
+// A supervisor's End is asked about first: it cuts off the agent and the customer. The native
+// dialog keeps the keyboard inside it, and Escape keeps the call.
+const dialog = document.getElementById("end-dialog");
+const confirmEnd = document.getElementById("end-confirm");
+const dialogError = document.getElementById("end-dialog-error");
+let ending = null; // the call the dialog asks about
+
+function askToEnd(call) {
+  ending = call;
+  const who = call.agent ? `${call.agent}'s call` : "The waiting caller's call";
+  document.getElementById("end-dialog-text").textContent =
+    `${who} (${line(call)}) ends for the agent and the customer. The agent sees that you ended it.`;
+  dialogError.hidden = true;
+  confirmEnd.disabled = false;
+  dialog.showModal();
 }
 
-// Why End failed, on a line of its own under the call's row (the row is redrawn on events).
-function showEndError(id, message) {
-  rows.querySelector(`[data-error-for="${id}"]`)?.remove();
-  const row = rows.querySelector(`[data-session="${id}"]`);
-  if (!row || !message) return;
-  const text = el("td", { colspan: String(row.children.length), role: "alert", class: "notice--error" }, message);
-  row.after(el("tr", { class: "board__error", "data-error-for": id }, text));
+async function endCall() {
+  const call = ending;
+  confirmEnd.disabled = true;
+  let response = null;
+  try {
+    response = await fetch(config.end_url.replace("{id}", call.id), { method: "POST", headers: { "X-CSRFToken": csrfToken } });
+  } catch {
+    // no answer: said below
+  }
+  const body = response ? await response.json().catch(() => ({})) : {};
+  if (!response || !response.ok) {
+    dialogError.textContent = `The call could not be ended: ${body.error ? body.error.message : "the server can't be reached."} Try again.`;
+    dialogError.hidden = false;
+    confirmEnd.disabled = false;
+    return;
+  }
+  dialog.close();
+  showEnded(call, body.end_reason_label);
+}
+
+confirmEnd.addEventListener("click", endCall);
+document.getElementById("end-cancel").addEventListener("click", () => dialog.close());
+
+// A call that ended leaves the open calls for the "Just ended" list, with why it ended.
+function showEnded(call, why) {
+  remove(call.id);
+  const list = document.getElementById("ended-calls");
+  if (list.querySelector(`[data-session="${call.id}"]`)) return;
+  const at = new Date().toLocaleTimeString([], { hour12: false });
+  list.prepend(el("li", { "data-session": call.id }, `${at} ${call.agent || "Waiting caller"}: ${why || "Ended"}`));
+  while (list.children.length > 10) list.lastElementChild.remove();
+  document.getElementById("ended-empty").hidden = true;
 }
 
 // The open calls as the server has them now: rows that changed are drawn again, calls no

@@ -42,16 +42,25 @@ const DIAL_ENDS = {
 const IN_CALL = new Set(["starting", "connecting", "live", "ending"]);
 const END_REASONS = {
   explicit_end: "by you",
+  ended_by_agent: "by you",
+  ended_by_supervisor: "by a supervisor",
   api_end: "elsewhere (for example by a supervisor)",
   idle_timeout: "after a long silence",
   session_ended: "elsewhere (for example by a supervisor)",
   customer_hung_up: "because the customer hung up",
+  upstream_lost: "because Kallglot no longer knew it (it is closed here)",
+  console_closed: "because no console page had it open",
   // A customer the agent dialled who never came on the line (dialing.py).
   busy: "because the line was busy",
   no_answer: "because nobody answered",
   dial_failed: "because it could not be put through",
   canceled: "because it was cancelled before they answered",
 };
+
+// The words after "Call ended": the server names the supervisor who ended it.
+function endWords(reason, by) {
+  return reason === "ended_by_supervisor" && by ? `by supervisor ${by}` : END_REASONS[reason] || "";
+}
 
 const config = JSON.parse(document.getElementById("console-config").textContent);
 const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
@@ -322,6 +331,7 @@ async function resume() {
   showAlert("");
   call.context = new AudioContext();
   call.playback = new Playback(call.context);
+  if (status) status.retryNow(); // it may have slowed down while the call was lost
   if (!(await openMic())) return;
   try {
     const credentials = await api.refreshStream(call.session.id);
@@ -482,6 +492,7 @@ function connect(credentials) {
   call.stream = new CallStream({
     credentials,
     refresh: () => api.refreshStream(call.session.id),
+    giveUpAfterMs: config.reconnect_limit * 1000,
     handlers: {
       onConnecting: ({ reason }) => {
         call.reconnects += 1;
@@ -492,12 +503,33 @@ function connect(credentials) {
       onMessage: onMessage,
       onEnded: (reason) => (state === "ending" ? null : callEnded(reason)),
       onFailed: (code, message) => {
-        if (code === "session_not_found") call.over = true;
+        if (code === "session_not_found") return closeUnknown();
+        if (code === "connection_lost") message = lostMessage();
         fail(message, code);
       },
     },
   });
   call.stream.connect();
+}
+
+// The stream gave up after CONSOLE_RECONNECT_LIMIT: nothing says the call has ended.
+function lostMessage() {
+  const limit = Math.round(config.reconnect_limit);
+  return `The connection has been lost for ${limit} s. The call may still be open: press Reconnect to try again, or End call.`;
+}
+
+// Kallglot refused the stream as a call it does not know (4404): the server closes it here
+// too, so it no longer counts as open (its End meets the same 404: upstream_lost).
+async function closeUnknown() {
+  setState("ending", "Kallglot no longer knows this call: closing it");
+  try {
+    await api.endSession(call.session.id);
+  } catch (error) {
+    call.over = true;
+    return fail(`Kallglot no longer knows this call, and it could not be closed here: ${error.message}`, error.code);
+  }
+  callEnded("upstream_lost");
+  showAlert("Kallglot no longer knew this call (it may have restarted), so it is closed. Start a new call to go on.", "warning");
 }
 
 function onReady() {
@@ -551,6 +583,7 @@ function watch(session) {
     sessionUrl: api.url("session", session.id),
     onEvent: (event) => onStatusEvent(session, event),
     onState: (next) => (statusState = next),
+    slowAfterMs: config.reconnect_limit * 1000,
   });
 }
 
@@ -563,11 +596,11 @@ function onStatusEvent(session, event) {
   if (event.kind.startsWith("session.provider.")) onCustomerEvent(event);
   if (event.kind.startsWith("call.")) onDialEvent(event);
   // Ended elsewhere (a supervisor, upstream) while the page still thinks the call is on.
-  const reason = (event.data && event.data.reason) || "";
+  const { reason = "", by = "" } = event.data || {};
   if (event.kind === "session.ended" && !call.over && state !== "ending") {
-    callEnded(END_REASONS[reason] ? reason : "session_ended");
-  } else if (event.kind === "session.ended" && call.dialEnd && reason === call.dialEnd) {
-    ui.stateDetail.textContent = END_REASONS[reason]; // the stream told of the end first
+    callEnded(END_REASONS[reason] ? reason : "session_ended", by);
+  } else if (event.kind === "session.ended" && state === "ended" && END_REASONS[reason]) {
+    ui.stateDetail.textContent = endWords(reason, by); // the stream told of the end first
   }
 }
 
@@ -651,7 +684,8 @@ async function onEnd() {
   callEnded("explicit_end");
 }
 
-function callEnded(reason) {
+function callEnded(reason, by = "") {
+  if (call.over && state === "ended") return; // told twice (the status socket was first)
   if (call.customer === "hung_up" && reason !== "explicit_end") reason = "customer_hung_up";
   if (call.dialEnd && reason !== "explicit_end") reason = call.dialEnd;
   call.over = true;
@@ -660,7 +694,7 @@ function callEnded(reason) {
   holding = null;
   captions.settle();
   teardown();
-  setState("ended", END_REASONS[reason] || "");
+  setState("ended", endWords(reason, by));
   showDuration();
   linkToHistory();
   toHost("session.ended", { session: brief(), reason });

@@ -89,10 +89,12 @@ function showTranscriptReady() {
   empty.append(reload);
 }
 
-function showEnded() {
+function showEnded(words) {
   const status = document.getElementById("detail-status");
   status.textContent = "Ended";
   status.className = "status status--ended";
+  // Why, in the server's words (sessions_app/end_reasons.py).
+  if (words) document.getElementById("detail-end-reason").textContent = words;
   document.getElementById("end-row")?.remove();
 }
 
@@ -101,7 +103,7 @@ function onEvent(event) {
   if (event.kind.startsWith("recording.")) showRecording(event.data);
   if (event.kind === "analysis.complete" || event.kind === "analysis.failed") showAnalysis(event.data);
   if (event.kind === "transcript.ready") showTranscriptReady();
-  if (event.kind === "session.ended") showEnded();
+  if (event.kind === "session.ended") showEnded(event.data && event.data.label);
 }
 
 async function requestAnalysis(submit) {
@@ -133,7 +135,7 @@ document.getElementById("analysis-form").addEventListener("submit", requestAnaly
 // count against the agent's open calls until Kallglot's idle timeout: it can be ended here.
 const endCall = document.getElementById("end-call");
 if (endCall) {
-  endButton(endCall, document.getElementById("end-error"), () => api.endSession(config.session_id), showEnded);
+  endButton(endCall, document.getElementById("end-error"), () => api.endSession(config.session_id), (call) => showEnded(call.end_reason_label));
 }
 window.kallglotDetail = openStatusSocket({
   socketPath: config.status_socket,

@@ -5,8 +5,7 @@ export function endButton(button, error, end, onEnded) {
     button.disabled = true;
     error.hidden = true;
     try {
-      await end();
-      onEnded();
+      onEnded(await end()); // the call as the server has it now
     } catch (failure) {
       error.textContent = failure.message;
       error.hidden = false;

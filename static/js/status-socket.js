@@ -1,20 +1,24 @@
 // The status socket: numbered events of one session, resumed after the last one seen.
-// Reconnects with backoff and full jitter; each attempt fetches a fresh ticket first, and
+// Reconnects with backoff and full jitter (every 30 s once lost for `slowAfterMs`, until
+// `retryNow()`); each attempt fetches a fresh ticket first, and
 // asks for everything after the last sequence number, so nothing is missed across a gap.
 // Events are handed on strictly in order: one that arrives ahead of a missing one (relayed
 // by another worker, say) waits while the socket asks the server for what it skipped.
 
 const MAX_DELAY_MS = 15000;
 const BASE_DELAY_MS = 500;
+// Lost for longer than `slowAfterMs`: the server is down, not blinking. Try now and then only.
+const SLOW_DELAY_MS = 30000;
 
 function socketUrl(path) {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${window.location.host}${path}`;
 }
 
-export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent, onSnapshot, onState }) {
+export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent, onSnapshot, onState, slowAfterMs = Infinity }) {
   let seq = lastSeq;
   let attempt = 0;
+  let lostSince = null; // when the socket was last let in, once it has been lost
   let socket = null;
   let stopped = false;
   let timer = null;
@@ -40,6 +44,7 @@ export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent,
   function receive(message) {
     if (message.type === "snapshot") {
       attempt = 0; // the server let us in: back off from scratch next time
+      lostSince = null;
       if (onSnapshot) onSnapshot(message);
     } else if (message.type === "event" && message.seq > seq) {
       early.set(message.seq, message);
@@ -60,16 +65,20 @@ export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent,
   }
 
   function retry() {
-    report("reconnecting");
-    const delay = Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+    lostSince = lostSince ?? Date.now();
+    const slow = Date.now() - lostSince >= slowAfterMs;
+    report(slow ? "lost" : "reconnecting");
+    const delay = slow ? SLOW_DELAY_MS : Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
     attempt += 1;
-    timer = setTimeout(async () => {
-      try {
-        connect(await freshPath());
-      } catch (error) {
-        retry();
-      }
-    }, delay);
+    timer = setTimeout(reconnect, delay);
+  }
+
+  async function reconnect() {
+    try {
+      connect(await freshPath());
+    } catch (error) {
+      if (!stopped) retry();
+    }
   }
 
   connect(socketPath);
@@ -77,5 +86,7 @@ export function openStatusSocket({ socketPath, sessionUrl, lastSeq = 0, onEvent,
     get lastSeq() { return seq; },
     close() { stopped = true; clearTimeout(timer); if (socket) socket.close(); report("closed"); },
     drop() { if (socket) socket.close(); },
+    // The agent asked to reconnect: try at once rather than at the slow pace.
+    retryNow() { if (stopped || socket) return; clearTimeout(timer); reconnect(); },
   };
 }

@@ -6,7 +6,7 @@ const PING_INTERVAL_MS = 15000;
 const SILENCE_LIMIT_MS = 2 * PING_INTERVAL_MS + 5000; // no message at all: the link is dead
 const READY_LIMIT_MS = 10000; // a socket not ready by then (never opened, or silent) is retried
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-const MAX_ATTEMPTS = 8;
+const GIVE_UP_AFTER_MS = 45000; // not ready again for this long: report connection_lost
 
 export const CLOSE_CODES = {
   normal: 1000,
@@ -29,11 +29,13 @@ export function streamUrl({ url, token }) {
 export class CallStream {
   // refresh() resolves to fresh {url, token, expires_at} or rejects (error.code "session_ended"
   // when the session is over). Handlers: onConnecting({attempt, reason}), onReady(),
-  // onMessage(message), onEnded(reason), onFailed(code, message).
-  constructor({ credentials, refresh, handlers }) {
+  // onMessage(message), onEnded(reason), onFailed(code, message). Retries stop once the stream
+  // has not been ready again for `giveUpAfterMs`, however the attempts went.
+  constructor({ credentials, refresh, handlers, giveUpAfterMs = GIVE_UP_AFTER_MS }) {
     this.credentials = credentials;
     this.refresh = refresh;
     this.handlers = handlers;
+    this.giveUpAfterMs = giveUpAfterMs;
     this.socket = null;
     this.ready = false;
     this.finished = false;
@@ -41,7 +43,7 @@ export class CallStream {
     this.attempts = 0;
     this.sequence = 0;
     this.framesSent = 0;
-    this.timers = { ping: null, retry: null, ready: null };
+    this.timers = { ping: null, retry: null, ready: null, giveUp: null };
   }
 
   connect() {
@@ -81,6 +83,7 @@ export class CallStream {
   close() {
     this.finished = true;
     this.stopTimers();
+    clearTimeout(this.timers.giveUp);
     if (this.socket) {
       this.socket.onclose = null;
       this.socket.close(CLOSE_CODES.normal);
@@ -104,6 +107,8 @@ export class CallStream {
       this.ready = true;
       this.attempts = 0;
       clearTimeout(this.timers.ready);
+      clearTimeout(this.timers.giveUp);
+      this.timers.giveUp = null;
       this.handlers.onReady();
     } else if (message.type === "session.ended") {
       this.finish(() => this.handlers.onEnded(message.reason || "ended"));
@@ -129,14 +134,11 @@ export class CallStream {
   }
 
   // Fresh credentials, then a new socket: at once for a refused token, with backoff otherwise.
+  // A refresh that hangs (a server stopped mid-call) must not keep the agent waiting: the
+  // give-up timer runs from the first retry, whatever the attempts are doing.
   retry(reason) {
     this.attempts += 1;
-    if (this.attempts > MAX_ATTEMPTS) {
-      this.finish(() =>
-        this.handlers.onFailed("connection_lost", "The connection to the translation service was lost."),
-      );
-      return;
-    }
+    this.timers.giveUp ??= setTimeout(() => this.giveUp(), this.giveUpAfterMs);
     this.handlers.onConnecting({ attempt: this.attempts, reason });
     const immediate = reason === "token" && this.attempts === 1;
     const base = immediate ? 0 : BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length) - 1];
@@ -165,6 +167,12 @@ export class CallStream {
         this.send({ type: "ping" });
       }
     }, PING_INTERVAL_MS);
+  }
+
+  giveUp() {
+    this.finish(() =>
+      this.handlers.onFailed("connection_lost", "The connection to the translation service was lost."),
+    );
   }
 
   // A link that went silent may never deliver its close event: drop it and start over.

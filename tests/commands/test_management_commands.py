@@ -65,6 +65,7 @@ def test_stale_sessions_are_ended_upstream(upstream_call, sandbox, alice):
 
     assert run("end_stale_sessions", "--older-than", "240") == (
         "ended 1 stale session(s)\nended 0 session(s) whose customer hung up\n"
+        "closed 0 session(s) Kallglot no longer knows\n"
     )
 
     assert sandbox.session(upstream_call.kallglot_id)["status"] == "ended"

@@ -32,7 +32,7 @@ def test_it_ends_the_call_when_the_server_says_so(
     assert post_as(charlie, console.server, f"/api/sessions/{session_id}/end").status_code == 200
 
     console.wait_for_state("ended")
-    assert "elsewhere" in console.page.locator("#state-detail").inner_text()
+    assert console.page.locator("#state-detail").inner_text() == "by supervisor charlie"
     assert console.page.is_visible("#call-timeline li[data-kind='session.ended']")
     assert console.page.get_by_role("button", name="Start a new call").is_enabled()
     assert len(upstream.sessions()) == 1

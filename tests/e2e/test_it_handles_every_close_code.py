@@ -1,11 +1,13 @@
 """Each close code of the stream socket leads where it should: a refused token to fresh
-credentials and the same call, an ended session to "ended", an unknown one to an error."""
+credentials and the same call, an ended session to "ended", an unknown one to "ended" too,
+once the server has closed it."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import WebSocketRoute
 
+from sessions_app.models import CallSession
 from tests.conftest import SandboxControl
 from tests.e2e.pages import ConsolePage
 
@@ -55,13 +57,15 @@ def test_it_shows_a_session_ended_upstream_as_ended(
     assert console.page.get_by_role("button", name="Start a new call").is_enabled()
 
 
-def test_it_reports_a_session_unknown_upstream(
+def test_it_closes_a_session_unknown_upstream(
     live_call: tuple[ConsolePage, list[WebSocketRoute]],
 ) -> None:
     console, sockets = live_call
     sockets[0].close(code=4404, reason="session_not_found")
-    console.wait_for_state("error")
-    assert console.alert() == "Kallglot no longer knows this call."
+    console.wait_for_state("ended")
+    assert console.alert().startswith("Kallglot no longer knew this call")
     assert console.stats()["reconnects"] == 0
     assert console.page.is_disabled("#end")
-    assert console.page.get_by_role("button", name="Try again").is_enabled()
+    assert console.page.get_by_role("button", name="Start a new call").is_enabled()
+    call = CallSession.objects.get(public_id=console.stats()["sessionId"])
+    assert call.status == "ended"  # the server was asked to end it: not open any more

@@ -51,6 +51,7 @@ def test_it_runs_the_live_board(
         assert board_caption(board.page, speaker) == caption
 
     row.get_by_role("button", name="End call").click()
+    board.page.get_by_role("button", name="End the call").click()  # asked first
     row.wait_for(state="detached")
     console.wait_for_state("ended")
     kallglot_id = CallSession.objects.get(public_id=session_id).kallglot_id

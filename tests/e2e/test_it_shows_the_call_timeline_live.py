@@ -20,7 +20,7 @@ TIMELINE = """() => [...document.querySelectorAll("#call-timeline li")].map((ite
 SHOWN = {
     "session.created": "Created",
     "session.started": "Live",
-    "session.ended": "Ended",
+    "session.ended": "Ended by the agent",  # the event's own words (end_reasons.py)
     "transcript.ready": "Transcript ready",
     "recording.ready": "Recording ready",
 }

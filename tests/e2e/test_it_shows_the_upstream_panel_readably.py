@@ -15,7 +15,7 @@ def test_each_label_is_one_line(browser, live_server_daphne, alice, charlie, ups
     # A call Kallglot no longer knows: the server's last error then fills a long line.
     gone = CallSession.objects.create(kallglot_id="sess_gone", agent=alice, mode="ai_agent")
     refused = post_as(alice, live_server_daphne, f"/api/sessions/{gone.public_id}/stream")
-    assert refused.status_code == 404
+    assert refused.status_code == 409  # closed here: Kallglot answered 404
     with signed_in_page(browser, live_server_daphne, charlie) as page:
         page.goto(f"{live_server_daphne.url}/admin/")
 

@@ -92,3 +92,39 @@ test("a server that lets the socket open but closes it at once is backed off fro
   }
   assert.deepEqual(delays.slice(0, 3), [500, 1000, 2000]);
 });
+
+test("lost for longer than slowAfterMs it only tries every 30 s, until asked to retry now", async () => {
+  const delays = [];
+  const states = [];
+  const realTimeout = globalThis.setTimeout;
+  const realFetch = globalThis.fetch;
+  const realNow = Date.now;
+  let now = 1_000_000;
+  Date.now = () => now;
+  globalThis.fetch = async () => { throw new TypeError("Failed to fetch"); }; // the server is down
+  globalThis.setTimeout = (fn, delay) => { delays.push(delay); now += delay; return realTimeout(fn, 0); };
+  try {
+    FakeSocket.made = [];
+    const handle = openStatusSocket({
+      socketPath: "/ws/sessions/s1/?ticket=t", sessionUrl: "/api/sessions/s1", onEvent: () => {},
+      onState: (state) => states.push(state), slowAfterMs: 5000,
+    });
+    FakeSocket.made[0].close();
+    for (let i = 0; i < 200 && !states.includes("lost"); i += 1) await new Promise((r) => realTimeout(r, 1));
+    const slow = delays.length;
+    for (let i = 0; i < 20 && delays.length < slow + 2; i += 1) await new Promise((r) => realTimeout(r, 1));
+    assert.ok(delays.slice(0, slow - 1).every((delay) => delay <= 15000));
+    assert.deepEqual(delays.slice(slow - 1, slow + 2), [30000, 30000, 30000]);
+
+    globalThis.fetch = realFetch; // the server is back
+    const made = FakeSocket.made.length;
+    handle.retryNow();
+    for (let i = 0; i < 50 && FakeSocket.made.length === made; i += 1) await new Promise((r) => realTimeout(r, 1));
+    assert.equal(FakeSocket.made.length, made + 1);
+    handle.close();
+  } finally {
+    globalThis.setTimeout = realTimeout;
+    globalThis.fetch = realFetch;
+    Date.now = realNow;
+  }
+});

@@ -122,10 +122,10 @@ def test_the_panel_gives_the_rate_limit_reset_as_a_time(staff, fresh_upstream_st
     assert "1711454460" not in page
 
 
-def act(client, model: str, action: str, pks: list[int]):
+def act(client, model: str, action: str, pks: list[int], **extra: str):
     return client.post(
         f"/admin/sessions_app/{model}/",
-        {"action": action, "_selected_action": pks},
+        {"action": action, "_selected_action": pks, **extra},
         follow=True,
     )
 
@@ -141,7 +141,8 @@ def live_call(sandbox, alice):
 
 
 def test_ending_a_call_from_the_admin_ends_it_upstream_and_records_who(charlie, live_call, sandbox):
-    response = act(client_for(charlie), "callsession", "end_upstream", [live_call.pk])
+    client = client_for(charlie)
+    response = act(client, "callsession", "end_upstream", [live_call.pk], confirm="yes")
 
     assert messages_of(response) == [f"{live_call.kallglot_id}: end done."]
     assert sandbox.session(live_call.kallglot_id)["status"] == "ended"
@@ -152,7 +153,8 @@ def test_ending_a_call_from_the_admin_ends_it_upstream_and_records_who(charlie, 
 def test_an_admin_action_reports_an_upstream_error_per_row(charlie, live_call, sandbox, settings):
     sandbox.fault("sessions.end", 403, "organization_inactive")
 
-    response = act(client_for(charlie), "callsession", "end_upstream", [live_call.pk])
+    client = client_for(charlie)
+    response = act(client, "callsession", "end_upstream", [live_call.pk], confirm="yes")
 
     [message] = messages_of(response)
     assert message.startswith(f"{live_call.kallglot_id}: end failed:")
