@@ -501,7 +501,7 @@ function connect(credentials) {
       },
       onReady: onReady,
       onMessage: onMessage,
-      onEnded: (reason) => (state === "ending" ? null : callEnded(reason)),
+      onEnded: (reason) => (state === "ending" && !call.endingOverStream ? null : callEnded(reason)),
       onFailed: (code, message) => {
         if (code === "session_not_found") return closeUnknown();
         if (code === "connection_lost") message = lostMessage();
@@ -674,14 +674,19 @@ async function takeUnheld() {
 async function onEnd() {
   if (!(state === "connecting" || state === "live" || resumable())) return;
   setState("ending", "Ending the call");
-  if (call.stream) call.stream.end();
+  // The app ends it first: it records who ended the call (Kallglot's own end says not who).
+  let ended;
   try {
-    await api.endSession(call.session.id);
+    ended = await api.endSession(call.session.id);
   } catch (error) {
+    // The app could not; Kallglot can, over the stream (its webhook tells the app later).
+    call.endingOverStream = Boolean(call.stream && call.stream.end());
+    if (call.endingOverStream) return;
     teardown();
     return fail(`The call could not be ended: ${error.message} Press End call to try again.`, error.code);
   }
-  callEnded("explicit_end");
+  // The reason the server stored: the agent's End, or one that met a call Kallglot forgot.
+  callEnded(ended.end_reason === "upstream_lost" ? "upstream_lost" : "explicit_end");
 }
 
 function callEnded(reason, by = "") {

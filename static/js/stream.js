@@ -73,10 +73,12 @@ export class CallStream {
     return text.length;
   }
 
-  // Asks Kallglot to end the session; the socket then closes by itself.
+  // Asks Kallglot to end the session; the socket then closes by itself. False: not open.
   end() {
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
     this.ending = true;
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.send({ type: "session.end" });
+    this.send({ type: "session.end" });
+    return true;
   }
 
   // Stops for good without reporting anything (the page has decided the call is over).

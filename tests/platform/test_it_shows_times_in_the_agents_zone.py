@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import RequestFactory
@@ -56,7 +57,9 @@ def test_history_and_the_call_page_show_local_times_with_the_zone(alice):
 
 
 def test_the_consoles_open_calls_say_their_zone(alice):
-    ended_call(alice, status="active", ended_at=None, created_at=timezone.now())
+    left = timezone.now() - timedelta(minutes=5)
+    ended_call(alice, status="active", ended_at=None, created_at=left)
+    ended_call(alice, status="active", ended_at=None, created_at=timezone.now())  # taken back
     client = client_for(alice)
     client.cookies["tz"] = "America/New_York"
 
