@@ -30,11 +30,11 @@ SQLITE_COUNT_LIMIT = 100_000
 
 
 class EstimatedCountPaginator(Paginator):
-    """Counts up to a limit; past it the count is an estimate (`estimated`), shown as one:
-    "about" PostgreSQL's, "more than" SQLite's limit."""
+    """Counts up to a limit; past it PostgreSQL's count is its planner's estimate ("about"),
+    SQLite's the larger limit it counted to ("more than")."""
 
     estimated = False
-    vendor_estimates = False
+    capped = False
 
     @cached_property
     def count(self) -> int:
@@ -42,11 +42,12 @@ class EstimatedCountPaginator(Paginator):
         counted = bounded_count(rows, COUNT_LIMIT)
         if counted <= COUNT_LIMIT:
             return counted
-        self.estimated = True
         if connections[rows.db].vendor == "postgresql":
-            self.vendor_estimates = True
+            self.estimated = True
             return max(planned_rows(rows), counted)
-        return bounded_count(rows, SQLITE_COUNT_LIMIT)
+        counted = bounded_count(rows, SQLITE_COUNT_LIMIT)
+        self.capped = counted > SQLITE_COUNT_LIMIT
+        return min(counted, SQLITE_COUNT_LIMIT)
 
 
 def bounded_count(rows: QuerySet, limit: int) -> int:
