@@ -55,19 +55,18 @@ def test_the_boards_list_searches_the_calls_by_time(alice, bob, open_calls):
         sql for sql in queries_of(board.live_sessions) if "sessions_app_callsession" in sql
     ]
 
-    (search,) = query_plan(statement)
+    searches = query_plan(statement)  # and the joined agent's and route's, by their keys
 
-    assert "created_at" in search, search
+    assert any("created_at" in search for search in searches), searches
 
 
 def test_the_consoles_list_searches_the_agents_calls_by_time(alice, open_calls):
     a_year(alice)
     statements = queries_of(lambda: list(services.open_calls(alice)))
 
-    (search,) = query_plan(statements[0])
+    searches = query_plan(statements[0])
 
-    assert "agent_id" in search, search
-    assert "created_at" in search, search
+    assert any("agent_id" in s and "created_at" in s for s in searches), searches
 
 
 def test_the_console_and_the_board_pages_cost_the_same_with_a_year(

@@ -27,7 +27,7 @@ SEARCHES = {
 
 @pytest.fixture
 def year(alice, bob) -> None:
-    """3,000 calls, their statistics gathered, so each database plans as for a large table."""
+    """300 calls, of two agents over two weeks."""
     now = timezone.now()
     CallSession.objects.bulk_create(
         CallSession(
@@ -43,10 +43,8 @@ def year(alice, bob) -> None:
                 "ticket_id": f"T-{n:08d}",
             },
         )
-        for n in range(3000)
+        for n in range(300)
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def searches_of(client, url: str) -> list[str]:
@@ -66,6 +64,9 @@ def plan(sql: str) -> str:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             return "\n".join(row[-1] for row in cursor.fetchall())
+        # Without statistics (ANALYZE would leave them to the tests after this one), a table
+        # this small is read whole whatever its indexes; other plans are costed as they are.
+        cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}")
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -131,10 +132,8 @@ def deliveries() -> None:
             body="{}",
             outcome="applied",
         )
-        for n in range(3000)
+        for n in range(300)
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def test_the_admins_webhook_search_is_an_index_lookup(charlie, deliveries):
