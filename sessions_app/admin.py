@@ -9,12 +9,20 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from sessions_app import aftercall, end_reasons, ingest, languages, phone, routes, services
+from sessions_app import aftercall, end_reasons, ingest, phone, routes, services
+from sessions_app.changelists import (
+    DateWindowFilter,
+    EventTypeFilter,
+    LargeTableAdmin,
+    ReceivedWindowFilter,
+    SourceLanguageFilter,
+    TargetLanguageFilter,
+)
 from sessions_app.erasure_admin import ErasureRecordAdmin, erase_customers
 from sessions_app.exceptions import CallError
 from sessions_app.integration_admin import register as register_integrations
@@ -30,6 +38,7 @@ from sessions_app.models import (
     SessionEvent,
     TranscriptTurn,
     WebhookEvent,
+    naming,
 )
 from sessions_app.queue_admin import (
     AgentProfileAdmin,
@@ -177,36 +186,8 @@ class RouteAdmin(admin.ModelAdmin):
         routes.save_route(obj)  # a new default takes over from the old one
 
 
-class LanguageFilter(admin.SimpleListFilter):
-    """A call's language by name. A call that left it to Kallglot to detect has none stored:
-    Django's own filter would list that as a link without text."""
-
-    DETECTED = "auto"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        calls = model_admin.get_queryset(request).order_by(self.parameter_name)
-        codes = calls.values_list(self.parameter_name, flat=True).distinct()
-        return [(code or self.DETECTED, languages.name(code) or "Detected") for code in codes]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() is None:
-            return queryset
-        code = "" if self.value() == self.DETECTED else self.value()
-        return queryset.filter(**{self.parameter_name: code})
-
-
-class SourceLanguageFilter(LanguageFilter):
-    title = "agent's language"
-    parameter_name = "source_language"
-
-
-class TargetLanguageFilter(LanguageFilter):
-    title = "customer's language"
-    parameter_name = "target_language"
-
-
 @admin.register(CallSession)
-class CallSessionAdmin(ChangedByActions):
+class CallSessionAdmin(LargeTableAdmin, ChangedByActions):
     list_display = (
         "kallglot_id",
         "agent",
@@ -222,6 +203,7 @@ class CallSessionAdmin(ChangedByActions):
         "disposition",
     )
     list_filter = (
+        DateWindowFilter,
         "status",
         EndReasonFilter,
         "route",
@@ -229,17 +211,12 @@ class CallSessionAdmin(ChangedByActions):
         "mode",
         SourceLanguageFilter,
         TargetLanguageFilter,
-        "created_at",
     )
-    search_fields = (
-        "kallglot_id",
-        "agent__username",
-        "customer_number",
-        "metadata__external_call_id",
-        "metadata__customer_id",
-        "metadata__ticket_id",
+    search_fields = ("kallglot_id",)  # shows the box; get_search_results searches
+    search_help_text = (
+        "A whole Kallglot id, external call, customer or ticket id (any case), phone number"
+        " or agent's username; a search looks through every call."
     )
-    date_hierarchy = "created_at"
     list_select_related = ("agent", "route", "disposition")
     readonly_fields = (
         "public_id",
@@ -284,6 +261,19 @@ class CallSessionAdmin(ChangedByActions):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # sessions are started from the console, which creates them upstream
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """The calls the term names (`naming`), or the agent's of that username: each an
+        index's lookup, never a scan of every call's metadata."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        found = naming(term)
+        if agent := get_user_model().objects.filter(username=term).first():
+            found |= Q(agent=agent)
+        return queryset.filter(found), False
 
     @admin.display(description="Customer")
     def customer(self, session: CallSession) -> str:
@@ -355,7 +345,7 @@ class CallSessionAdmin(ChangedByActions):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(ChangedByActions):
+class WebhookEventAdmin(LargeTableAdmin, ChangedByActions):
     list_display = (
         "event_id",
         "event_type",
@@ -364,9 +354,9 @@ class WebhookEventAdmin(ChangedByActions):
         "deliveries",
         "received_at",
     )
-    list_filter = ("event_type", "outcome")
-    search_fields = ("event_id", "kallglot_session_id")
-    date_hierarchy = "received_at"
+    list_filter = (ReceivedWindowFilter, EventTypeFilter, "outcome")
+    search_fields = ("event_id",)  # shows the box; get_search_results searches
+    search_help_text = "A whole event id or Kallglot session id."
     exclude = ("body",)
     readonly_fields = (
         "event_id",
@@ -389,6 +379,14 @@ class WebhookEventAdmin(ChangedByActions):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(event_id=term) | Q(kallglot_session_id=term)), False
 
     @admin.display(description="Body")
     def pretty_body(self, event: WebhookEvent) -> str:

@@ -3,7 +3,12 @@
 Inbound calls show where they came from and how they went: the caller, the queue, how long
 the caller waited, and whether an agent answered or the call was missed (and why); calls an
 agent filed show their wrap-up (disposition and note). A missed call has no agent, so only
-supervisors see it."""
+supervisors see it.
+
+History never counts or reads the whole table, so it opens as fast with a year of calls as
+with none: it pages by the calls' own order ("Older" continues after the last call shown, not
+at an offset), a search looks its text up in indexes (`CallSessionQuerySet.matching`), and
+without a search or dates it shows the last 30 days (the Date filter widens it)."""
 
 from __future__ import annotations
 
@@ -13,7 +18,6 @@ from uuid import UUID
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,7 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
-from sessions_app import aftercall, exports, languages, links, phone, routes, tickets
+from sessions_app import aftercall, exports, languages, links, phone, routes, tickets, windows
 from sessions_app.access import find_session, is_supervisor, visible_sessions
 from sessions_app.inbound_facts import Inbound, facts, queue_label, queued_of, references
 from sessions_app.models import CallSession, Disposition, QueuedCall, SessionEvent
@@ -51,6 +55,10 @@ class HistoryFilter(forms.Form):
     agent = forms.CharField(required=False, max_length=150)
     since = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+    within = forms.ChoiceField(required=False, label="Date")
+    # Where a page starts: after (older than) or before (newer than) a call of the last page.
+    before = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    after = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, supervisor: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -63,9 +71,19 @@ class HistoryFilter(forms.Form):
         ]
         self.fields["mode"].choices += CallSession.Mode.choices
         self.fields["language"].choices += [(x["code"], x["name"]) for x in languages.offered()]
+        choices = [(key, label) for key, (label, _) in windows.WINDOWS.items()]
+        self.fields["within"].choices = [("", "Last 30 days (a search: any time)"), *choices]
+
+    @property
+    def understood(self) -> dict:
+        """The filters that were understood; one that was not is left out, as the page says."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # cleans it: cleaned_data keeps the fields that were valid
+        return self.cleaned_data
 
     def apply(self, sessions: QuerySet[CallSession]) -> QuerySet[CallSession]:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.understood
         if data.get("calls"):
             sessions = sessions.filter(CALLS[data["calls"]][1])
         if data.get("status"):
@@ -89,7 +107,19 @@ class HistoryFilter(forms.Form):
             sessions = sessions.filter(created_at__gte=day_start(data["since"]))
         if data.get("until"):
             sessions = sessions.filter(created_at__lt=day_start(data["until"], next_day=True))
+        if start := windows.start(self.window):
+            sessions = sessions.filter(created_at__gte=start)
         return search(sessions, data.get("q", "").strip())
+
+    @property
+    def window(self) -> str:
+        """The Date filter's key: as chosen; else any time for a search or dates, which name
+        the calls they want; else the last 30 days."""
+        data = self.understood
+        if data.get("within"):
+            return data["within"]
+        named = any(data.get(name) for name in ("q", "since", "until"))
+        return windows.ANY_TIME if named else windows.DEFAULT
 
 
 def day_start(day: object, *, next_day: bool = False) -> datetime:
@@ -99,16 +129,8 @@ def day_start(day: object, *, next_day: bool = False) -> datetime:
 
 def search(sessions: QuerySet[CallSession], text: str) -> QuerySet[CallSession]:
     """Kallglot id, any CRM reference (external call, customer, ticket) or the customer's
-    phone number."""
-    if not text:
-        return sessions
-    return sessions.filter(
-        Q(kallglot_id__iexact=text)
-        | Q(metadata__external_call_id__icontains=text)
-        | Q(metadata__customer_id__icontains=text)
-        | Q(metadata__ticket_id__icontains=text)
-        | Q(customer_number__icontains=text)
-    )
+    phone number, each whole."""
+    return sessions.matching(text) if text else sessions
 
 
 @dataclass(frozen=True)
@@ -125,6 +147,54 @@ def row(call: CallSession) -> Row:
     return Row(call, references(call), facts(queued) if queued else None)
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of History: its calls, newest first, and whether there are newer or older."""
+
+    object_list: list[CallSession]
+    has_newer: bool
+    has_older: bool
+
+    @property
+    def newest(self) -> CallSession:
+        return self.object_list[0]
+
+    @property
+    def oldest(self) -> CallSession:
+        return self.object_list[-1]
+
+
+ORDER = ("-created_at", "-pk")
+MORE = PAGE_SIZE + 1  # a page's calls and one more: is there another page?
+
+
+def page_of(calls: QuerySet[CallSession], form: HistoryFilter, number: str | None) -> Page:
+    """The page the request asks for: after or before a call it names, else the newest (or,
+    for a link of old, the page of that number), reading one call past the page."""
+    data = form.understood
+    chosen = form.apply(calls)
+    for name in ("before", "after"):
+        boundary = calls.filter(public_id=data.get(name)).values_list("created_at", "pk")
+        if data.get(name) and (edge := boundary.first()):
+            return beside(chosen, *edge, older=name == "before")
+    start = (int(number) - 1) * PAGE_SIZE if number and number.isdigit() and int(number) else 0
+    found = list(chosen.order_by(*ORDER)[start : start + MORE])
+    return Page(found[:PAGE_SIZE], has_newer=start > 0, has_older=len(found) > PAGE_SIZE)
+
+
+def beside(calls: QuerySet[CallSession], created_at: datetime, pk: int, *, older: bool) -> Page:
+    """The page of calls just older (or newer) than the call made at `created_at` (`pk`
+    orders the calls of one instant); `created_at__lte` lets the index start there."""
+    if older:
+        past = Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+        found = list(calls.filter(past, created_at__lte=created_at).order_by(*ORDER)[:MORE])
+        return Page(found[:PAGE_SIZE], has_newer=True, has_older=len(found) > PAGE_SIZE)
+    later = Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk)
+    newest_last = calls.filter(later, created_at__gte=created_at).order_by("created_at", "pk")
+    found = list(newest_last[:MORE])
+    return Page(found[:PAGE_SIZE][::-1], has_newer=len(found) > PAGE_SIZE, has_older=True)
+
+
 @require_GET
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
@@ -132,12 +202,14 @@ def history(request: HttpRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None, supervisor=supervisor)
     calls = visible_sessions(request.user, supervisor=supervisor)
     calls = calls.select_related("queued", "disposition")
-    page = Paginator(form.apply(calls), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(calls, form, request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "before", "after"):
+        query.pop(name, None)
     context = {
         "form": form,
         "page": page,
+        "window": windows.label(form.window),
         "rows": [row(call) for call in page.object_list],
         "query": query.urlencode(),
         "supervisor": supervisor,

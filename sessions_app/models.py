@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from sessions_app import end_reasons, phone
@@ -137,6 +139,35 @@ class CustomerLeg(models.TextChoices):
     HUNG_UP = "hung_up", "Hung up"
 
 
+# The columns a search looks a value up in (CallSessionQuerySet.matching), each indexed.
+SEARCHED = ("crm_call_id", "crm_customer_id", "crm_ticket_id", "customer_number")
+
+
+def reference(key: str) -> models.GeneratedField:
+    """A column holding `metadata[key]` in capitals (NULL when the call has none)."""
+    return models.GeneratedField(
+        expression=Upper(KT(f"metadata__{key}")),
+        output_field=models.CharField(max_length=500, null=True),
+        db_persist=True,
+    )
+
+
+def naming(text: str) -> Q:
+    """The calls `text` names, whole: their Kallglot id, a CRM reference (external call,
+    customer or ticket id, in any case) or, typed as people type it, the customer's phone
+    number. Each is an equality on an index, so a search reads only the calls it finds."""
+    wanted = Upper(Value(text))
+    found = (
+        Q(kallglot_id=text)
+        | Q(crm_call_id=wanted)
+        | Q(crm_customer_id=wanted)
+        | Q(crm_ticket_id=wanted)
+    )
+    if number := phone.as_typed(text):
+        found |= Q(customer_number=number)
+    return found
+
+
 class CallSessionQuerySet(models.QuerySet):
     def open(self) -> CallSessionQuerySet:
         """Calls that count against an agent's open-calls limit, creates in flight included."""
@@ -145,6 +176,10 @@ class CallSessionQuerySet(models.QuerySet):
             status=CallSession.Status.ENDED
         )
         return live.exclude(kallglot_id=None, created_at__lt=now - RESERVATION_WINDOW)
+
+    def matching(self, text: str) -> CallSessionQuerySet:
+        """The calls `text` names (`naming`)."""
+        return self.filter(naming(text))
 
     def known(self) -> CallSessionQuerySet:
         """Calls Kallglot has answered for: every row but the reservations of creates in flight."""
@@ -226,6 +261,12 @@ class CallSession(models.Model):
     # the call ends CALL_PAGE_GRACE seconds later unless a page takes it back (holds.py).
     pages_left_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The CRM references people search calls by, out of `metadata` into indexed columns (in
+    # capitals: a search ignores case). The database writes them with every write of
+    # `metadata`, so every way a call is made fills them, and erasing `metadata` empties them.
+    crm_call_id = reference("external_call_id")
+    crm_customer_id = reference("customer_id")
+    crm_ticket_id = reference("ticket_id")
 
     objects = CallSessionQuerySet.as_manager()
 
@@ -234,7 +275,11 @@ class CallSession(models.Model):
         permissions = [("supervise_sessions", "Can see and act on every agent's sessions")]
         # An agent's calls by time: each create counts the agent's recent calls, and History
         # lists them newest first; neither may read an agent's whole history.
-        indexes = [models.Index(fields=["agent", "created_at"], name="agent_created")]
+        # And what a search names (`matching`): plain indexes, each searched for one value.
+        indexes = [
+            models.Index(fields=["agent", "created_at"], name="agent_created"),
+            *(models.Index(fields=[name], name=f"call_{name}") for name in SEARCHED),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agent", "idempotency_key"],

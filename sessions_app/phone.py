@@ -30,3 +30,11 @@ def display(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def as_typed(text: str) -> str:
+    """The E.164 of a number typed in a search ("030 1234567"), or "" if it is none."""
+    try:
+        return to_e164(text)
+    except ValidationError:
+        return ""

@@ -8,9 +8,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from sessions_app.models import Disposition
-from tests.aftercall.factories import T0, ended_call
+from tests.aftercall.factories import ended_call
 from tests.conftest import client_for
 from tests.inbound.calls import filed, inbound_call, missed_call
 
@@ -33,9 +34,10 @@ def row_of(page: str, session) -> list[str]:
 @pytest.fixture
 def calls(alice, bob):
     minutes = iter(range(10))
+    start = timezone.now() - timedelta(hours=1)  # within History's default 30 days
 
     def at() -> object:
-        return T0 + timedelta(minutes=next(minutes))
+        return start + timedelta(minutes=next(minutes))
 
     return {
         "console": ended_call(alice, created_at=at()),

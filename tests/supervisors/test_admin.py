@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from sessions_app.kallglot.status import record_headers, reset_upstream_status
 from sessions_app.models import Analysis, CallSession, Recording, SessionEvent, WebhookEvent
@@ -29,7 +32,9 @@ def admin_user(db):
 
 @pytest.fixture
 def data(alice, client):
-    session = with_transcript(ended_call(alice, metadata={"external_call_id": "ext-5"}))
+    yesterday = timezone.now() - timedelta(days=1)  # within the calls list's default 30 days
+    call = ended_call(alice, created_at=yesterday, metadata={"external_call_id": "ext-5"})
+    session = with_transcript(call)
     deliver(client, envelope("session.teleported", session_data(session.kallglot_id, "ended")))
     Recording.objects.create(kallglot_id="rec_ADMIN1", session=session, status="ready")
     Analysis.objects.create(kallglot_id="anl_ADMIN1", session=session, status="completed")
