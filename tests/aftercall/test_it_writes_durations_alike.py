@@ -31,7 +31,7 @@ def test_history_the_call_page_and_the_export_say_the_same(alice):
     )
     client = client_for(alice)
 
-    history = client.get("/sessions/").content.decode()
+    history = client.get("/sessions/?within=all").content.decode()
     detail = client.get(f"/sessions/{call.public_id}/").content.decode()
     export = client.get(f"/sessions/{call.public_id}/transcript.txt").content.decode()
 

@@ -72,7 +72,7 @@ def test_history_a_call_and_the_board_fit(browser, live_server_daphne, alice, ch
     )
     for user in (alice, charlie):
         with signed_in_page(browser, live_server_daphne, user, WIDTH, HEIGHT) as page:
-            page.goto(f"{live_server_daphne.url}/sessions/")
+            page.goto(f"{live_server_daphne.url}/sessions/?within=all")  # an old call
             assert page.evaluate(SIDEWAYS) == 0
             row = f"tr[data-session='{call.public_id}']"
             page.locator(row).evaluate(SCROLL_DOWN_TO)

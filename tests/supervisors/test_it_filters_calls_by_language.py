@@ -30,13 +30,12 @@ def test_it_names_each_language_and_the_detected_ones(root, alice) -> None:
 
     response = root.get(CHANGELIST)
 
-    assert choices(response, "customer's language") == {
-        "All": "?",
-        "Detected": "?target_language=auto",
-        "Spanish": "?target_language=es",
-    }
-    assert list(choices(response, "agent's language")) == ["All", "Detected", "English"]
-    found = root.get(f"{CHANGELIST}?target_language=auto").context["cl"].result_list
+    offered = choices(response, "customer's language")
+    assert all(name.strip() for name in offered)  # no link without text (axe: link-name)
+    assert offered["Detected"] == "?target_language=auto"
+    assert offered["Spanish"] == "?target_language=es"
+    assert "English" in choices(response, "agent's language")
+    found = root.get(f"{CHANGELIST}?target_language=auto&within=all").context["cl"].result_list
     assert list(found) == [detected]
-    found = root.get(f"{CHANGELIST}?target_language=es").context["cl"].result_list
+    found = root.get(f"{CHANGELIST}?target_language=es&within=all").context["cl"].result_list
     assert list(found) == [spanish]

@@ -79,7 +79,7 @@ def test_history_and_the_call_page_show_them_and_filter_by_them(alice):
     client = client_for(alice)
 
     detail = client.get(f"/sessions/{call.public_id}/").content.decode()
-    history = client.get("/sessions/?language=es").content.decode()
+    history = client.get("/sessions/?language=es&within=all").content.decode()
 
     assert "auto → es (detected)" in detail
     assert "auto → es (detected)" in history
