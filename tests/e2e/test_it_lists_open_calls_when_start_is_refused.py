@@ -45,6 +45,7 @@ def test_the_refusal_lists_the_open_calls_and_counts_down(
     console.wait_for_state("error")
 
     listed = page.locator("#alert li")
+    listed.nth(2).wait_for()  # the list's module loads once a Start is refused
     assert listed.count() == 3
     assert [call.kallglot_id in listed.nth(i).inner_text() for i, call in enumerate(calls)] == [
         True

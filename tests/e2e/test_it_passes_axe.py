@@ -42,7 +42,11 @@ def scanning_page(
     browser: Browser, server: LiveServer, user: Any = None, width: int = 1280
 ) -> Iterator[Page]:
     """A page whose CSP lets axe's injected script run; signed in as `user` if given."""
-    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    # Reduced motion: a caption fading in is scanned as it stays, not half-way (a contrast of
+    # colours still blended with the background).
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, bypass_csp=True, reduced_motion="reduce"
+    )
     context.set_default_timeout(15_000)
     if user is not None:
         context.add_cookies([session_cookie(user, server)])

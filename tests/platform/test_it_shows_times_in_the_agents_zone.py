@@ -47,7 +47,7 @@ def test_history_and_the_call_page_show_local_times_with_the_zone(alice):
     client = client_for(alice)
     client.cookies["tz"] = "Europe/Berlin"
 
-    history = client.get("/sessions/").content.decode()
+    history = client.get("/sessions/?within=all").content.decode()
     detail = client.get(f"/sessions/{call.public_id}/").content.decode()
 
     assert "2026-03-26 12:00</a>" in history
