@@ -16,10 +16,11 @@ export class Captions {
     this.names = new Map(languages.map(({ code, name }) => [code, name]));
     this.items = new Map(); // "speaker:sequence" -> <li>
     this.following = true;
+    this.pinned = 0; // scrollTop when last pinned to the bottom
     this.scroller.addEventListener("scroll", () => this.onScroll());
     this.latest.addEventListener("click", () => this.jump());
     // Partials growing, the panel shrinking at the call's end, a larger text: still in sight.
-    const stay = new ResizeObserver(() => this.following && this.toBottom());
+    const stay = new ResizeObserver(() => this.stillFollowing() && this.toBottom());
     stay.observe(this.scroller);
     stay.observe(this.list);
   }
@@ -29,6 +30,7 @@ export class Captions {
     this.items.clear();
     this.empty.hidden = false;
     this.following = true;
+    this.pinned = 0;
     this.latest.hidden = true;
   }
 
@@ -37,6 +39,7 @@ export class Captions {
     const key = `${message.speaker}:${message.sequence}`;
     let item = this.items.get(key);
     if (item && item.dataset.final === "true") return; // a late partial never undoes a final
+    this.stillFollowing();
     if (!item) {
       item = document.createElement("li");
       this.list.append(item);
@@ -69,6 +72,15 @@ export class Captions {
     if (this.following) this.latest.hidden = true;
   }
 
+  // Scrolled up since the captions were last pinned to the bottom, and no longer near it: the
+  // agent reads back, even if the scroll event has yet to arrive.
+  stillFollowing() {
+    const { scrollHeight, scrollTop, clientHeight } = this.scroller;
+    const readingBack = scrollTop < this.pinned - 1 && scrollHeight - scrollTop - clientHeight >= AT_BOTTOM_PX;
+    if (this.following && readingBack) this.following = false;
+    return this.following;
+  }
+
   jump() {
     this.following = true;
     this.latest.hidden = true;
@@ -79,6 +91,7 @@ export class Captions {
   // Only the captions' area scrolls, not the page with the call bar.
   toBottom() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.pinned = this.scroller.scrollTop;
   }
 }
 
