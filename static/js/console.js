@@ -432,6 +432,8 @@ function onDialEvent(event) {
     call.dialling = false;
     call.dialEnd = DIAL_ENDS[status];
     render();
+    // Twilio's word may come after the call ended some other way: it says best why.
+    if (call.over && call.dialEnd) ui.stateDetail.textContent = endWords(call.dialEnd);
   }
   showCustomer((event.data && event.data.label) || "");
 }
